@@ -1,0 +1,25 @@
+namespace AudioGrains.Abstractions;
+
+/// <summary>Stable, machine-readable error codes. Scripts and clients match on these strings.</summary>
+public static class ErrorCodes
+{
+    public const string InputNotFound = "input-not-found";
+    public const string EmptyInput = "empty-input";
+    public const string InvalidMedia = "invalid-media";
+    public const string NoAudioStream = "no-audio-stream";
+    public const string UnsupportedFormat = "unsupported-format";
+    public const string TooLong = "too-long";
+    public const string TooLarge = "too-large";
+    public const string TooManyChannels = "too-many-channels";
+    public const string InvalidOptions = "invalid-options";
+    public const string InsufficientDisk = "insufficient-disk";
+    public const string Timeout = "timeout";
+    public const string Cancelled = "cancelled";
+    public const string ProcessingFailed = "processing-failed";
+    public const string NotFound = "not-found";
+
+    /// <summary>Permanent errors say something about the input or the request: retrying cannot help.</summary>
+    public static bool IsPermanent(string code) => code is InputNotFound or EmptyInput or InvalidMedia
+        or NoAudioStream or UnsupportedFormat or TooLong or TooLarge or TooManyChannels or InvalidOptions
+        or Cancelled or NotFound;
+}

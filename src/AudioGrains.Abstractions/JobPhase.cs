@@ -1,0 +1,20 @@
+namespace AudioGrains.Abstractions;
+
+/// <summary>Where a job is. The order is the order of the pipeline.</summary>
+public enum JobPhase
+{
+    Queued = 0,
+    Probing = 1,
+    Decoding = 2,
+    Processing = 3,
+    Assembling = 4,
+    Completed = 10,
+    Failed = 11,
+    Cancelled = 12,
+    Expired = 13,
+}
+
+public static class JobPhases
+{
+    public static bool IsTerminal(this JobPhase phase) => phase >= JobPhase.Completed;
+}

@@ -1,0 +1,27 @@
+namespace AudioGrains.Abstractions;
+
+/// <summary>A cheap snapshot of a job, safe to poll.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JobStatus
+{
+    [Id(0)] public required string JobId { get; init; }
+    [Id(1)] public JobPhase Phase { get; init; }
+    [Id(2)] public int Progress { get; init; }
+    [Id(3)] public int ChunksTotal { get; init; }
+    [Id(4)] public int ChunksCompleted { get; init; }
+    [Id(5)] public string? ErrorCode { get; init; }
+    [Id(6)] public string? ErrorMessage { get; init; }
+    [Id(7)] public JobReport? Report { get; init; }
+    [Id(8)] public DateTimeOffset? CreatedAt { get; init; }
+    [Id(9)] public DateTimeOffset? CompletedAt { get; init; }
+    [Id(10)] public string? OutputKey { get; init; }
+    [Id(11)] public string? FileName { get; init; }
+
+    /// <summary>Silo that hosts the job right now, with its process id (for operators and crash tests).</summary>
+    [Id(12)] public string? Host { get; init; }
+    [Id(13)] public int Attempts { get; init; }
+    [Id(14)] public bool Exists { get; init; } = true;
+    [Id(15)] public NormalizeOptions? Options { get; init; }
+
+    public bool IsTerminal => Phase.IsTerminal();
+}

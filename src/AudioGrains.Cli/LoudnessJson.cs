@@ -1,0 +1,50 @@
+using System.Text.Json;
+using AudioGrains.Abstractions;
+
+namespace AudioGrains.Cli;
+
+/// <summary>The CLI's JSON contract. Loudness of silence (-infinity) is written as null.</summary>
+public static class LoudnessJson
+{
+    public static void WriteMeasurement(Utf8JsonWriter json, LoudnessReport r)
+    {
+        json.WriteStartObject();
+        Number(json, "duration_s", r.DurationSeconds);
+        json.WriteNumber("sample_rate", r.SampleRate);
+        json.WriteNumber("channels", r.Channels);
+        Number(json, "integrated_lufs", r.IntegratedLufs);
+        Number(json, "lra_lu", r.LoudnessRangeLu);
+        Number(json, "true_peak_dbtp", r.TruePeakDbtp);
+        Number(json, "sample_peak_dbfs", r.SamplePeakDbfs);
+        json.WriteEndObject();
+    }
+
+    public static string Measurement(LoudnessReport r) => Write(json => WriteMeasurement(json, r));
+
+    public static string Normalization(JobReport report, double elapsedSeconds) => Write(json =>
+    {
+        json.WriteStartObject();
+        json.WritePropertyName("input");
+        WriteMeasurement(json, report.Input);
+        json.WritePropertyName("output");
+        WriteMeasurement(json, report.Output);
+        Number(json, "gain_db", report.GainDb);
+        json.WriteBoolean("peak_limited", report.PeakLimited);
+        json.WriteNumber("chunks", report.Chunks);
+        Number(json, "elapsed_s", elapsedSeconds);
+        json.WriteEndObject();
+    });
+
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, Math.Round(value, 4));
+        else json.WriteNull(name);
+    }
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer)) body(json);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

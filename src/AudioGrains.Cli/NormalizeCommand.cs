@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using AudioGrains.Abstractions;
+using AudioGrains.Client;
+using AudioGrains.Grains.Jobs;
+using AudioGrains.Media;
+using Spectre.Console;
+
+namespace AudioGrains.Cli;
+
+/// <summary>`audiograins normalize INPUT -o OUTPUT ...`: one job on an embedded cluster.</summary>
+public static class NormalizeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "Audio or video file to normalize" };
+        var output = new Option<string>("--output", "-o") { Description = "Output file; its extension picks the format", Required = true };
+        var target = new Option<double>("--target-lufs") { Description = "Integrated loudness of the output", DefaultValueFactory = _ => -23 };
+        var truePeak = new Option<double>("--true-peak") { Description = "True-peak ceiling, dBTP", DefaultValueFactory = _ => -1 };
+        var sampleRate = new Option<string>("--sample-rate") { Description = "Output rate in Hz, or keep", DefaultValueFactory = _ => "16000" };
+        var channels = new Option<string>("--channels") { Description = "mono or keep", DefaultValueFactory = _ => "mono" };
+        var highPass = new Option<string>("--highpass") { Description = "High-pass cutoff in Hz, or off", DefaultValueFactory = _ => "off" };
+        var chunkSeconds = new Option<double>("--chunk-seconds") { Description = "Seconds of audio per unit of parallel work", DefaultValueFactory = _ => 30 };
+        var format = new Option<string?>("--format") { Description = "wav|wav16|flac|opus|webm|mp3 (default: from the output's extension)" };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Working folder (default: a temporary folder, removed afterwards)" };
+        var verbose = new Option<bool>("--verbose") { Description = "Log the cluster's work to standard error" };
+
+        var command = new Command("normalize", "Normalize loudness (EBU R128) and convert, on an embedded cluster")
+        {
+            input, output, target, truePeak, sampleRate, channels, highPass, chunkSeconds, format, json, dataDir, verbose,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var inputPath = InputFile.Resolve(parse.GetValue(input)!);
+                var outputPath = Path.GetFullPath(parse.GetValue(output)!);
+                var chosenFormat = parse.GetValue(format) is { } f ? OutputFormats.Parse(f) : OutputFormats.FromExtension(outputPath);
+                var options = new NormalizeOptions
+                {
+                    TargetLufs = parse.GetValue(target),
+                    TruePeakCeilingDbtp = parse.GetValue(truePeak),
+                    SampleRate = ParseKeepable(parse.GetValue(sampleRate)!, "--sample-rate", s => int.Parse(s, CultureInfo.InvariantCulture)),
+                    Mono = parse.GetValue(channels) switch
+                    {
+                        "mono" => true,
+                        "keep" => false,
+                        var other => throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--channels must be mono or keep, not \"{other}\""),
+                    },
+                    HighPassHz = ParseOff(parse.GetValue(highPass)!, "--highpass"),
+                    ChunkSeconds = parse.GetValue(chunkSeconds),
+                    OutputFormat = OutputFormats.Name(chosenFormat),
+                }.Validated();
+                return await RunAsync(inputPath, outputPath, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
+            }
+            catch (AudioGrainsException e)
+            {
+                return CliFailure.Report(e);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return CliFailure.ExitCancelled;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string inputPath, string outputPath, NormalizeOptions options, bool json,
+        string? dataDirectory, bool verbose, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var configured = dataDirectory ?? (Environment.GetEnvironmentVariable("AUDIOGRAINS_DATA_DIR") is { Length: > 0 } env ? env : null);
+        // A folder of our own is removed afterwards; a folder the user names is left, emptied of this job.
+        var ownsDataDirectory = configured is null;
+        var dataRoot = configured ?? Path.Combine(Path.GetTempPath(), $"audiograins-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var jobId = Guid.NewGuid().ToString("N");
+        try
+        {
+            await using var cluster = await EmbeddedCluster.StartAsync(dataRoot, verbose, ct);
+            try
+            {
+                JobSpec spec;
+                await using (var source = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
+                {
+                    spec = await cluster.Ingestor.IngestAsync(jobId, source, Path.GetFileName(inputPath), options, jobId, ct);
+                }
+                var client = new AudioGrainsClient(cluster.Client);
+                await client.StartAsync(jobId, spec);
+                JobStatus final;
+                try
+                {
+                    final = await WaitWithProgressAsync(client, jobId, showProgress: !json && !Console.IsErrorRedirected, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    await client.CancelAsync(jobId);
+                    throw;
+                }
+                if (final.Phase != JobPhase.Completed)
+                    throw new AudioGrainsException(final.ErrorCode ?? ErrorCodes.ProcessingFailed, final.ErrorMessage ?? $"the job ended as {final.Phase}");
+
+                MoveOutput(cluster.Blobs.PathOf(final.OutputKey!), outputPath);
+                var report = final.Report!;
+                Console.Out.WriteLine(json
+                    ? LoudnessJson.Normalization(report, watch.Elapsed.TotalSeconds)
+                    : TextReport.Normalization(report, watch.Elapsed.TotalSeconds, outputPath));
+                return 0;
+            }
+            finally
+            {
+                cluster.Blobs.DeleteTree(JobBlobKeys.Root(jobId));
+            }
+        }
+        finally
+        {
+            if (ownsDataDirectory && Directory.Exists(dataRoot)) Directory.Delete(dataRoot, recursive: true);
+        }
+    }
+
+    private static async Task<JobStatus> WaitWithProgressAsync(AudioGrainsClient client, string jobId, bool showProgress, CancellationToken ct)
+    {
+        if (!showProgress) return await client.WaitAsync(jobId, ct: ct);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        JobStatus? final = null;
+        await console.Progress().AutoClear(true).StartAsync(async context =>
+        {
+            var task = context.AddTask("normalizing", maxValue: 100);
+            final = await client.WaitAsync(jobId, new Progress<JobStatus>(s =>
+            {
+                task.Value = s.Progress;
+                task.Description = s.ChunksTotal > 0 ? $"{s.Phase.ToString().ToLowerInvariant()} {s.ChunksCompleted}/{s.ChunksTotal}" : s.Phase.ToString().ToLowerInvariant();
+            }), ct: ct);
+        });
+        return final!;
+    }
+
+    private static void MoveOutput(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        try
+        {
+            File.Move(from, to, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // Across file systems a rename is impossible: copy, then remove the original.
+            File.Copy(from, to, overwrite: true);
+            File.Delete(from);
+        }
+    }
+
+    private static int? ParseKeepable(string value, string name, Func<string, int> parse)
+    {
+        if (value == "keep") return null;
+        try
+        {
+            return parse(value);
+        }
+        catch (FormatException)
+        {
+            throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"{name} must be a number or keep, not \"{value}\"");
+        }
+        catch (OverflowException)
+        {
+            throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"{name} must be a number or keep, not \"{value}\"");
+        }
+    }
+
+    private static double? ParseOff(string value, string name)
+    {
+        if (value == "off") return null;
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var hz)) return hz;
+        throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"{name} must be a frequency in Hz or off, not \"{value}\"");
+    }
+}

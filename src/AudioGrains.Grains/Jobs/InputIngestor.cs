@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using AudioGrains.Abstractions;
+using AudioGrains.Grains.Storage;
+
+namespace AudioGrains.Grains.Jobs;
+
+/// <summary>
+/// Streams an upload into the blob store (never whole in memory) while hashing it, enforcing the
+/// size limit as it goes and checking free space first. A rejected upload leaves nothing behind.
+/// </summary>
+public sealed class InputIngestor(IBlobStore blobs, ProcessingOptions options)
+{
+    public async Task<JobSpec> IngestAsync(string jobId, Stream source, string fileName, NormalizeOptions normalize,
+        string correlationId, CancellationToken ct)
+    {
+        if (blobs.AvailableBytes() < options.MinFreeBytes)
+            throw new AudioGrainsException(ErrorCodes.InsufficientDisk, $"not enough free disk space to accept \"{fileName}\"");
+
+        var key = JobBlobKeys.Input(jobId);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var write = blobs.Create(key);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        while (true)
+        {
+            var got = await source.ReadAsync(buffer, ct).ConfigureAwait(false);
+            if (got == 0) break;
+            total += got;
+            if (total > options.MaxInputBytes)
+                throw new AudioGrainsException(ErrorCodes.TooLarge, $"\"{fileName}\" is larger than the limit of {options.MaxInputBytes} bytes");
+            hash.AppendData(buffer, 0, got);
+            await write.Stream.WriteAsync(buffer.AsMemory(0, got), ct).ConfigureAwait(false);
+        }
+        if (total == 0) throw new AudioGrainsException(ErrorCodes.EmptyInput, $"\"{fileName}\" is empty");
+        write.Commit();
+        return new JobSpec
+        {
+            InputKey = key,
+            FileName = fileName,
+            InputBytes = total,
+            InputSha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            Options = normalize,
+            CorrelationId = correlationId,
+        };
+    }
+}

@@ -1,0 +1,21 @@
+namespace AudioGrains.Grains.Jobs;
+
+/// <summary>The layout of one job's blobs. Everything under <see cref="Work"/> is deleted when the job ends.</summary>
+public static class JobBlobKeys
+{
+    public static string Root(string jobId) => $"jobs/{jobId}";
+
+    public static string Input(string jobId) => $"jobs/{jobId}/input";
+
+    public static string Work(string jobId) => $"jobs/{jobId}/work";
+
+    public static string Pcm(string jobId) => $"jobs/{jobId}/work/pcm.f32";
+
+    public static string Chunk(string jobId, int index) => $"jobs/{jobId}/work/chunks/{index:D6}";
+
+    public static string ChunkSamples(string chunkKey) => chunkKey + ".f32";
+
+    public static string ChunkStatistics(string chunkKey) => chunkKey + ".stats";
+
+    public static string Output(string jobId, string extension) => $"jobs/{jobId}/output{extension}";
+}

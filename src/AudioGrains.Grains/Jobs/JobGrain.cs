@@ -1,0 +1,492 @@
+using System.Diagnostics;
+using AudioGrains.Abstractions;
+using AudioGrains.Dsp;
+using AudioGrains.Grains.Chunks;
+using AudioGrains.Grains.Storage;
+using AudioGrains.Media;
+using Microsoft.Extensions.Logging;
+
+namespace AudioGrains.Grains.Jobs;
+
+/// <summary>
+/// Coordinates one job: probe, decode once, fan chunks out over the cluster, merge their loudness
+/// exactly, apply one gain while encoding, measure the output. The pipeline runs as a background
+/// loop (never inside a grain call, so status stays answerable); a reminder restarts it on another
+/// silo after a crash, and it resumes from the persisted state: completed steps and chunks are not redone.
+/// </summary>
+public sealed class JobGrain(
+    [PersistentState("job", JobStorage.Name)] IPersistentState<JobState> state,
+    IBlobStore blobs,
+    MediaProbe probe,
+    PcmDecoder decoder,
+    PcmEncoder encoder,
+    ProcessingOptions options,
+    MediaLimits limits,
+    SiloIdentity silo,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
+{
+    private const string PulseReminder = "job-pulse";
+    private static readonly TimeSpan PulsePeriod = TimeSpan.FromMinutes(1);
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private Task? _loop;
+    private CancellationTokenSource? _loopCancellation;
+    private IGrainTimer? _keepAlive;
+
+    private JobState S => state.State;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private bool Exists => state.RecordExists && S.Spec is not null;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Exists && !S.Phase.IsTerminal())
+        {
+            logger.LogInformation("Job {JobId} resumed on silo {Silo} in phase {Phase} with chunks {CompletedChunks} of {ChunkCount} complete",
+                JobId, silo.Name, S.Phase, CompletedRanges(), ChunkCountOrZero());
+            StartLoop();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _loopCancellation?.Cancel();
+        if (_loop is not null) await _loop.ContinueWith(_ => { }, TaskScheduler.Current);
+        _keepAlive?.Dispose();
+    }
+
+    public async Task<JobStatus> StartAsync(JobSpec spec)
+    {
+        if (Exists) return Status();
+        state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow };
+        try
+        {
+            spec.Options.Validated();
+        }
+        catch (AudioGrainsException e)
+        {
+            await FailAsync(e.Code, e.Message, deadLetter: false);
+            return Status();
+        }
+        await WriteAsync();
+        await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
+        logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
+            JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
+        StartLoop();
+        return Status();
+    }
+
+    public Task<JobStatus> GetStatusAsync() =>
+        Task.FromResult(Exists ? Status() : new JobStatus { JobId = JobId, Exists = false });
+
+    public async Task<JobStatus> CancelAsync()
+    {
+        if (!Exists || S.Phase.IsTerminal()) return GetStatusAsync().Result;
+        await StopLoopAsync();
+        S.Phase = JobPhase.Cancelled;
+        S.ErrorCode = ErrorCodes.Cancelled;
+        S.ErrorMessage = "the job was cancelled";
+        S.CompletedAt = DateTimeOffset.UtcNow;
+        blobs.DeleteTree(JobBlobKeys.Root(JobId));
+        S.OutputKey = null;
+        await WriteAsync();
+        await UnregisterPulseAsync();
+        logger.LogInformation("Job {JobId} cancelled", JobId);
+        return Status();
+    }
+
+    public async Task<JobStatus> RetryAsync()
+    {
+        if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return GetStatusAsync().Result;
+        S.Phase = S.ChunkFrames > 0 && blobs.Exists(JobBlobKeys.Pcm(JobId)) ? JobPhase.Processing : JobPhase.Queued;
+        S.Attempts = 0;
+        S.ErrorCode = null;
+        S.ErrorMessage = null;
+        S.DeadLettered = false;
+        S.CompletedAt = null;
+        await WriteAsync();
+        await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
+        logger.LogInformation("Job {JobId} retried by an operator from phase {Phase}", JobId, S.Phase);
+        StartLoop();
+        return Status();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != PulseReminder) return;
+        if (!Exists || S.Phase.IsTerminal()) await UnregisterPulseAsync();
+        else StartLoop();
+    }
+
+    private void StartLoop()
+    {
+        if (_loop is { IsCompleted: false }) return;
+        _loopCancellation = new CancellationTokenSource();
+        // Keeps the activation alive while the loop runs: a background task alone does not count as activity.
+        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask,
+            new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true });
+        _loop = RunLoopAsync(_loopCancellation.Token);
+    }
+
+    private async Task StopLoopAsync()
+    {
+        _loopCancellation?.Cancel();
+        if (_loop is not null)
+        {
+            try { await _loop; } catch (OperationCanceledException) { }
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken ct)
+    {
+        await Task.Yield();
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = JobId, ["CorrelationId"] = S.Spec?.CorrelationId ?? "" });
+        try
+        {
+            while (Exists && !S.Phase.IsTerminal() && !ct.IsCancellationRequested)
+            {
+                try
+                {
+                    switch (S.Phase)
+                    {
+                        case JobPhase.Queued or JobPhase.Probing: await ProbeAsync(ct); break;
+                        case JobPhase.Decoding: await DecodeAsync(ct); break;
+                        case JobPhase.Processing: await ProcessChunksAsync(ct); break;
+                        case JobPhase.Assembling: await AssembleAsync(ct); break;
+                        default: throw new InvalidOperationException($"unexpected phase {S.Phase}");
+                    }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    await HandleStepFailureAsync(e, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _keepAlive?.Dispose();
+            _keepAlive = null;
+        }
+    }
+
+    private async Task ProbeAsync(CancellationToken ct)
+    {
+        S.Phase = JobPhase.Probing;
+        var path = blobs.PathOf(S.Spec!.InputKey);
+        var info = await Task.Run(() => probe.ProbeAsync(path, limits, ct), ct);
+        S.Media = info.ToFacts();
+        S.Phase = JobPhase.Decoding;
+        S.Attempts = 0;
+        await WriteAsync();
+        logger.LogInformation("Job {JobId} probed: {Format} {Codec} {SampleRate} Hz {Channels} ch {Duration:F1} s",
+            JobId, info.FormatName, info.AudioCodec, info.SampleRate, info.Channels, info.DurationSeconds);
+    }
+
+    private async Task DecodeAsync(CancellationToken ct)
+    {
+        var spec = S.Spec!;
+        var media = S.Media!;
+        var rate = spec.Options.SampleRate ?? media.SampleRate;
+        var channels = spec.Options.Mono ? 1 : media.Channels;
+        var watch = Stopwatch.StartNew();
+        // One sequential decode: the working PCM for the chunks, and the input as it is for its report.
+        var inputMeter = new LoudnessMeter(media.SampleRate, media.Channels, ChannelWeights.For(media.Channels, media.ChannelLayout));
+        var frames = await Task.Run(() => decoder.DecodeAsync(blobs.PathOf(spec.InputKey), media.ToInfo(),
+            new PcmFormat(rate, channels), blobs.PathForWriting(JobBlobKeys.Pcm(JobId)), block => inputMeter.Add(block), ct), ct);
+        if (frames == 0)
+            throw new AudioGrainsException(ErrorCodes.InvalidMedia, $"no audio could be decoded from \"{spec.FileName}\"");
+
+        var grid = LoudnessSegments.Length(rate);
+        var plan = ChunkPlan.Create(frames, rate, spec.Options.ChunkSeconds, grid);
+        S.Input = inputMeter.Result().ToReport();
+        S.WorkSampleRate = rate;
+        S.WorkChannels = channels;
+        S.ChannelWeights = ChannelWeights.For(channels, channels == media.Channels ? media.ChannelLayout : null);
+        S.TotalFrames = frames;
+        S.ChunkFrames = plan.ChunkFrames;
+        S.GridFrames = grid;
+        S.CompletedChunks = new byte[(plan.Count + 7) / 8];
+        S.StepSeconds["decode"] = watch.Elapsed.TotalSeconds;
+        S.Phase = JobPhase.Processing;
+        S.Attempts = 0;
+        await WriteAsync();
+        logger.LogInformation("Job {JobId} decoded {Frames} frames at {SampleRate} Hz, {Channels} ch into {ChunkCount} chunks",
+            JobId, frames, rate, channels, plan.Count);
+    }
+
+    private async Task ProcessChunksAsync(CancellationToken ct)
+    {
+        if (!blobs.Exists(JobBlobKeys.Pcm(JobId)))
+        {
+            // The working PCM is gone (a wiped volume): decode again rather than fail.
+            logger.LogWarning("Job {JobId} lost its working PCM; decoding again", JobId);
+            S.Phase = JobPhase.Decoding;
+            await WriteAsync();
+            return;
+        }
+        var plan = Plan();
+        var watch = Stopwatch.StartNew();
+        var lastCheckpoint = Stopwatch.StartNew();
+        using var inFlight = new SemaphoreSlim(options.MaxChunksInFlight);
+        var pending = Enumerable.Range(0, plan.Count).Where(i => !S.IsChunkComplete(i)).ToList();
+
+        async Task RunChunkAsync(int index)
+        {
+            await inFlight.WaitAsync(ct);
+            try
+            {
+                var work = WorkFor(plan, index);
+                var grain = GrainFactory.GetGrain<IChunkProcessorGrain>($"{JobId}/{index}");
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        var outcome = await grain.ProcessAsync(work).WaitAsync(ct);
+                        S.MarkChunkComplete(index);
+                        if (!S.ChunkSilos.Contains(outcome.Silo)) S.ChunkSilos.Add(outcome.Silo);
+                        if (lastCheckpoint.Elapsed >= options.CheckpointInterval)
+                        {
+                            lastCheckpoint.Restart();
+                            await WriteAsync();
+                        }
+                        return;
+                    }
+                    catch (Exception e) when (!ct.IsCancellationRequested && attempt < options.MaxChunkAttempts)
+                    {
+                        var delay = RetryDelay.For(attempt, options.RetryBaseDelay, options.RetryMaxDelay);
+                        logger.LogWarning("Chunk {Chunk} of job {JobId} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {Error}",
+                            index, JobId, attempt, delay.TotalMilliseconds, e.Message);
+                        await Task.Delay(delay, ct);
+                    }
+                }
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(pending.Select(RunChunkAsync));
+        }
+        finally
+        {
+            S.StepSeconds["process"] = S.StepSeconds.GetValueOrDefault("process") + watch.Elapsed.TotalSeconds;
+        }
+        S.Phase = JobPhase.Assembling;
+        S.Attempts = 0;
+        await WriteAsync();
+    }
+
+    private async Task AssembleAsync(CancellationToken ct)
+    {
+        var spec = S.Spec!;
+        var plan = Plan();
+        var rate = S.WorkSampleRate;
+        var channels = S.WorkChannels;
+        var watch = Stopwatch.StartNew();
+
+        var merged = await Task.Run(() => LoudnessMerge.Of(Enumerable.Range(0, plan.Count).Select(ReadStatistics), rate), ct);
+        var gain = spec.Options.NormalizeVolume
+            ? NormalizationGain.Compute(merged.IntegratedLufs, merged.TruePeakDbtp, spec.Options.TargetLufs, spec.Options.TruePeakCeilingDbtp)
+            : new NormalizationGain(0, false);
+        var note = !spec.Options.NormalizeVolume ? "loudness normalization was off"
+            : !double.IsFinite(merged.IntegratedLufs) ? "the input is silent or shorter than one 400 ms gating block: no gain was applied"
+            : gain.PeakLimited ? $"the true-peak ceiling of {spec.Options.TruePeakCeilingDbtp} dBTP kept the gain from reaching {spec.Options.TargetLufs} LUFS"
+            : null;
+
+        var format = OutputFormats.Parse(spec.Options.OutputFormat);
+        var outputKey = JobBlobKeys.Output(JobId, OutputFormats.Extension(format));
+        var chunkKeys = Enumerable.Range(0, plan.Count).Select(i => JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(JobId, i))).ToList();
+        var duration = (double)S.TotalFrames / rate;
+        await Task.Run(async () =>
+        {
+            await using var session = encoder.Start(blobs.PathForWriting(outputKey), format, new PcmFormat(rate, channels), duration, ct);
+            await OutputAssembler.AssembleAsync(blobs, chunkKeys, gain.Linear, session, channels, options.BlockFrames, ct);
+            await session.CompleteAsync(ct);
+        }, ct);
+        S.StepSeconds["assemble"] = watch.Elapsed.TotalSeconds;
+
+        watch.Restart();
+        var output = await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, blobs.PathOf(outputKey), limits, ct), ct);
+        S.StepSeconds["measure_output"] = watch.Elapsed.TotalSeconds;
+
+        S.Report = new JobReport
+        {
+            Input = S.Input!,
+            Output = output,
+            GainDb = gain.GainDb,
+            PeakLimited = gain.PeakLimited,
+            Chunks = plan.Count,
+            ChunkSilos = [.. S.ChunkSilos],
+            StepSeconds = new Dictionary<string, double>(S.StepSeconds),
+            Note = note,
+        };
+        S.OutputKey = outputKey;
+        S.Phase = JobPhase.Completed;
+        S.CompletedAt = DateTimeOffset.UtcNow;
+        DeleteIntermediates();
+        await WriteAsync();
+        await UnregisterPulseAsync();
+        logger.LogInformation("Job {JobId} completed: {InputLufs:F2} LUFS -> {OutputLufs:F2} LUFS, gain {GainDb:F2} dB, peak limited {PeakLimited}, {ChunkCount} chunks on {SiloCount} silos",
+            JobId, S.Input!.IntegratedLufs, output.IntegratedLufs, gain.GainDb, gain.PeakLimited, plan.Count, S.ChunkSilos.Count);
+    }
+
+    private ChunkStatistics ReadStatistics(int index)
+    {
+        using var stream = blobs.OpenRead(JobBlobKeys.ChunkStatistics(JobBlobKeys.Chunk(JobId, index)));
+        return ChunkStatistics.ReadFrom(stream);
+    }
+
+    private async Task HandleStepFailureAsync(Exception e, CancellationToken ct)
+    {
+        var (code, message, permanent) = e switch
+        {
+            AudioGrainsException a => (a.Code, a.Message, a.IsPermanent),
+            _ => (ErrorCodes.ProcessingFailed, e.Message, false),
+        };
+        if (permanent)
+        {
+            logger.LogWarning("Job {JobId} failed in phase {Phase}: {ErrorCode}: {ErrorMessage}", JobId, S.Phase, code, message);
+            await FailAsync(code, message, deadLetter: false);
+            return;
+        }
+        S.Attempts++;
+        if (S.Attempts >= options.MaxJobAttempts)
+        {
+            logger.LogError(e, "Job {JobId} dead-lettered in phase {Phase} after {Attempts} attempts: {ErrorCode}: {ErrorMessage}",
+                JobId, S.Phase, S.Attempts, code, message);
+            await FailAsync(code, $"{S.Phase.ToString().ToLowerInvariant()} failed after {S.Attempts} attempts: {message}", deadLetter: true);
+            return;
+        }
+        var delay = RetryDelay.For(S.Attempts, options.RetryBaseDelay, options.RetryMaxDelay);
+        logger.LogWarning("Job {JobId} phase {Phase} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {ErrorCode}: {ErrorMessage}",
+            JobId, S.Phase, S.Attempts, delay.TotalMilliseconds, code, message);
+        await WriteAsync();
+        await Task.Delay(delay, ct);
+    }
+
+    private async Task FailAsync(string code, string message, bool deadLetter)
+    {
+        S.Phase = JobPhase.Failed;
+        S.ErrorCode = code;
+        S.ErrorMessage = message;
+        S.DeadLettered = deadLetter;
+        S.CompletedAt = DateTimeOffset.UtcNow;
+        if (deadLetter)
+        {
+            // Keep the input and finished chunks so an operator's retry resumes where it stopped.
+        }
+        else
+        {
+            blobs.DeleteTree(JobBlobKeys.Root(JobId));
+        }
+        await WriteAsync();
+        await UnregisterPulseAsync();
+    }
+
+    private void DeleteIntermediates()
+    {
+        blobs.DeleteTree(JobBlobKeys.Work(JobId));
+        blobs.Delete(JobBlobKeys.Input(JobId));
+    }
+
+    private async Task WriteAsync()
+    {
+        await _writeLock.WaitAsync();
+        try { await state.WriteStateAsync(); }
+        finally { _writeLock.Release(); }
+    }
+
+    private async Task UnregisterPulseAsync()
+    {
+        var reminder = await this.GetReminder(PulseReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+
+    private ChunkPlan Plan() => new(S.TotalFrames, S.ChunkFrames, S.GridFrames);
+
+    private int ChunkCountOrZero() => S.ChunkFrames > 0 ? Plan().Count : 0;
+
+    private ChunkWork WorkFor(ChunkPlan plan, int index) => new()
+    {
+        JobId = JobId,
+        Index = index,
+        PcmKey = JobBlobKeys.Pcm(JobId),
+        OutputKey = JobBlobKeys.Chunk(JobId, index),
+        StartFrame = plan.Start(index),
+        Frames = plan.Length(index),
+        PreRollFrames = plan.PreRoll(index, S.WorkSampleRate),
+        SampleRate = S.WorkSampleRate,
+        Channels = S.WorkChannels,
+        HighPassHz = S.Spec!.Options.HighPassHz,
+        ChannelWeights = S.ChannelWeights,
+        CorrelationId = S.Spec.CorrelationId,
+    };
+
+    private string CompletedRanges()
+    {
+        if (S.ChunkFrames == 0) return "";
+        var count = Plan().Count;
+        var ranges = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            if (!S.IsChunkComplete(i)) continue;
+            var j = i;
+            while (j + 1 < count && S.IsChunkComplete(j + 1)) j++;
+            ranges.Add(i == j ? $"{i}" : $"{i}-{j}");
+            i = j;
+        }
+        return string.Join(",", ranges);
+    }
+
+    private JobStatus Status()
+    {
+        var total = ChunkCountOrZero();
+        var done = total > 0 ? S.CompletedChunkCount() : 0;
+        var progress = S.Phase switch
+        {
+            JobPhase.Queued => 0,
+            JobPhase.Probing => 1,
+            JobPhase.Decoding => 3,
+            JobPhase.Processing => 10 + (total == 0 ? 0 : 80 * done / total),
+            JobPhase.Assembling => 92,
+            JobPhase.Completed => 100,
+            _ => 0,
+        };
+        return new JobStatus
+        {
+            JobId = JobId,
+            Phase = S.Phase,
+            Progress = progress,
+            ChunksTotal = total,
+            ChunksCompleted = done,
+            ErrorCode = S.ErrorCode,
+            ErrorMessage = S.ErrorMessage,
+            Report = S.Report,
+            CreatedAt = S.CreatedAt,
+            CompletedAt = S.CompletedAt,
+            OutputKey = S.OutputKey,
+            FileName = S.Spec?.FileName,
+            Host = silo.Name,
+            Attempts = S.Attempts,
+            Options = S.Spec?.Options,
+        };
+    }
+}
+
+/// <summary>The grain storage provider that holds job state.</summary>
+public static class JobStorage
+{
+    public const string Name = "jobs";
+}

@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+using AudioGrains.Grains.Storage;
+using AudioGrains.Media;
+
+namespace AudioGrains.Grains.Jobs;
+
+/// <summary>
+/// Streams the processed chunks, in order, through the one gain into the encoder.
+/// Memory: one block, whatever the length of the job.
+/// </summary>
+public static class OutputAssembler
+{
+    public static async Task AssembleAsync(IBlobStore blobs, IReadOnlyList<string> chunkSampleKeys, double linearGain,
+        PcmEncodingSession encoder, int channels, int blockFrames, CancellationToken ct)
+    {
+        var samples = new float[blockFrames * channels];
+        var bytes = new byte[samples.Length * sizeof(float)];
+        foreach (var key in chunkSampleKeys)
+        {
+            await using var input = blobs.OpenRead(key);
+            while (true)
+            {
+                var got = await input.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+                if (got == 0) break;
+                if (got % (sizeof(float) * channels) != 0) throw new InvalidDataException($"chunk samples \"{key}\" end mid-frame");
+                var count = got / sizeof(float);
+                bytes.AsSpan(0, got).CopyTo(MemoryMarshal.AsBytes(samples.AsSpan(0, count)));
+                ApplyGain(samples.AsSpan(0, count), linearGain);
+                await encoder.WriteAsync(samples.AsMemory(0, count), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>out = float32(x · gain), computed in double so the rounding is the same on every machine.</summary>
+    public static void ApplyGain(Span<float> samples, double linearGain)
+    {
+        for (var i = 0; i < samples.Length; i++) samples[i] = (float)(samples[i] * linearGain);
+    }
+}

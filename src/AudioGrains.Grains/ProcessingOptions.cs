@@ -1,0 +1,46 @@
+namespace AudioGrains.Grains;
+
+/// <summary>How a silo runs jobs. Bound from configuration section "AudioGrains:Processing".</summary>
+public sealed record ProcessingOptions
+{
+    /// <summary>Chunks processed at once on one silo: CPU work, about one per core.</summary>
+    public int MaxConcurrentChunks { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Chunk calls one job keeps in flight across the cluster.</summary>
+    public int MaxChunksInFlight { get; init; } = 8;
+
+    /// <summary>Tries of one chunk before the step counts as failed.</summary>
+    public int MaxChunkAttempts { get; init; } = 4;
+
+    /// <summary>Tries of one pipeline step before the job is dead-lettered.</summary>
+    public int MaxJobAttempts { get; init; } = 3;
+
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Completed chunks are checkpointed at most this often (and at the end of the step).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest input accepted, bytes.</summary>
+    public long MaxInputBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Free space that must remain after an ingest; the working PCM needs room too.</summary>
+    public long MinFreeBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Frames per block when streaming PCM through a chunk or the encoder (memory stays flat).</summary>
+    public int BlockFrames { get; init; } = 32768;
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxConcurrentChunks < 1) yield return "MaxConcurrentChunks must be at least 1";
+        if (MaxChunksInFlight < 1) yield return "MaxChunksInFlight must be at least 1";
+        if (MaxChunkAttempts < 1) yield return "MaxChunkAttempts must be at least 1";
+        if (MaxJobAttempts < 1) yield return "MaxJobAttempts must be at least 1";
+        if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) yield return "retry delays must satisfy 0 <= RetryBaseDelay <= RetryMaxDelay";
+        if (CheckpointInterval < TimeSpan.Zero) yield return "CheckpointInterval must not be negative";
+        if (MaxInputBytes < 1) yield return "MaxInputBytes must be positive";
+        if (MinFreeBytes < 0) yield return "MinFreeBytes must not be negative";
+        if (BlockFrames < 256) yield return "BlockFrames must be at least 256";
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Configuration;
+
+namespace AudioGrains.Hosting;
+
+/// <summary>Binds an options record from a configuration section and refuses to start on an invalid value.</summary>
+public static class OptionsBinding
+{
+    public static T Bind<T>(IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate) where T : new()
+    {
+        var options = configuration.GetSection(section).Get<T>() ?? new T();
+        var errors = validate(options).ToList();
+        if (errors.Count > 0)
+            throw new InvalidOperationException($"invalid configuration in \"{section}\": {string.Join("; ", errors)}");
+        return options;
+    }
+}

@@ -1,0 +1,188 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using AudioGrains.Abstractions;
+
+namespace AudioGrains.Media;
+
+/// <summary>
+/// One run of ffmpeg or ffprobe: started without a shell, stderr kept to its last 4 KB, one deadline, and on timeout
+/// or cancellation the whole process tree is killed and reaped. Direct Process use rather than FFMpegCore, which can
+/// neither put whitelists on every invocation nor kill process trees.
+/// </summary>
+internal sealed class ExternalProcess : IAsyncDisposable
+{
+    private const int StderrTailChars = 4096;
+
+    private readonly Process _process;
+    private readonly string _tool;
+    private readonly string _subject;
+    private readonly TimeSpan _timeout;
+    private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenSource _deadline;
+    private readonly CancellationTokenSource _stopping;
+    private readonly CancellationTokenRegistration _killOnStop;
+    private readonly TextTail _stderr = new(StderrTailChars);
+    private readonly Task _stderrPump;
+    private readonly Task _stdoutDrain;
+    private volatile bool _killed;
+    private bool _disposed;
+
+    private ExternalProcess(Process process, string subject, TimeSpan timeout, bool readsOutput, CancellationToken ct)
+    {
+        _process = process;
+        _tool = Path.GetFileName(process.StartInfo.FileName);
+        _subject = subject;
+        _timeout = timeout;
+        _callerToken = ct;
+        _deadline = new CancellationTokenSource(timeout);
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, _deadline.Token);
+        _stderrPump = PumpStderrAsync();
+        // A child that writes to a pipe nobody reads would block forever.
+        _stdoutDrain = readsOutput ? Task.CompletedTask : process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _killOnStop = _stopping.Token.UnsafeRegister(static state => ((ExternalProcess)state!).Kill(), this);
+    }
+
+    /// <summary>Starts <paramref name="executable"/>. <paramref name="subject"/> is the file name messages name.</summary>
+    /// <param name="writesInput">Keep stdin open for the caller; otherwise the child gets an immediate end of input.</param>
+    /// <param name="readsOutput">The caller reads stdout; otherwise it is drained and discarded.</param>
+    public static ExternalProcess Start(string executable, IEnumerable<string> arguments, string subject, TimeSpan timeout,
+        bool writesInput, bool readsOutput, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        // FFREPORT would make ffmpeg write a log file of its own wherever it runs.
+        startInfo.Environment.Remove("FFREPORT");
+
+        var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
+        {
+            process.Dispose();
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"could not start {executable} for \"{subject}\": {e.Message}", e);
+        }
+
+        if (!writesInput) process.StandardInput.Close();
+        return new ExternalProcess(process, subject, timeout, readsOutput, ct);
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>The child's stdin (only when started with writesInput).</summary>
+    public Stream Input => _process.StandardInput.BaseStream;
+
+    /// <summary>The child's stdout (only when started with readsOutput).</summary>
+    public Stream Output => _process.StandardOutput.BaseStream;
+
+    /// <summary>Fires on the caller's cancellation or at the deadline; the child is being killed by then.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>The last few KB of the child's stderr.</summary>
+    public string ErrorText => _stderr.ToString();
+
+    /// <summary>
+    /// Waits for the child to exit and for its stderr to end. Throws <see cref="OperationCanceledException"/> when it was
+    /// cancelled (by the start token or <paramref name="ct"/>), <see cref="AudioGrainsException"/> (timeout) when it ran
+    /// out of time; otherwise returns the exit code.
+    /// </summary>
+    public async Task<int> WaitForExitAsync(CancellationToken ct = default)
+    {
+        using (ct.UnsafeRegister(static state => ((ExternalProcess)state!).Kill(), this))
+        {
+            // No token here: every way of stopping kills the child, so this always returns.
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        await DrainQuietlyAsync(_stderrPump).ConfigureAwait(false);
+        await DrainQuietlyAsync(_stdoutDrain).ConfigureAwait(false);
+        // Once it has exited a late deadline or cancellation must not kill (or blame) anything.
+        await _killOnStop.DisposeAsync().ConfigureAwait(false);
+        if (_killed)
+        {
+            ct.ThrowIfCancellationRequested();
+            ThrowIfStopped();
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Throws what a stop means: cancellation, or a timeout error. Does nothing while the child may run on.</summary>
+    public void ThrowIfStopped()
+    {
+        if (!_stopping.IsCancellationRequested) return;
+        _callerToken.ThrowIfCancellationRequested();
+        throw new AudioGrainsException(ErrorCodes.Timeout,
+            $"{_tool} ran out of time ({_timeout.TotalSeconds:0.###} s) on \"{_subject}\"");
+    }
+
+    /// <summary>Kills the child and its descendants (if still running), waits for it to be reaped, and frees everything.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!HasExited()) Kill();
+        await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        await DrainQuietlyAsync(_stderrPump).ConfigureAwait(false);
+        await DrainQuietlyAsync(_stdoutDrain).ConfigureAwait(false);
+        await _killOnStop.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _deadline.Dispose();
+        _process.Dispose();
+    }
+
+    private void Kill()
+    {
+        _killed = true;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or AggregateException or NotSupportedException)
+        {
+            // Already exited, or a descendant vanished while the tree was walked: nothing left to kill.
+        }
+    }
+
+    private bool HasExited()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    private async Task PumpStderrAsync()
+    {
+        var buffer = new char[1024];
+        var reader = _process.StandardError;
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false)) > 0)
+        {
+            _stderr.Append(buffer.AsSpan(0, read));
+        }
+    }
+
+    private static async Task DrainQuietlyAsync(Task pump)
+    {
+        try
+        {
+            await pump.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The pipe broke because the child was killed; what it said is already in the tail.
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using AudioGrains.Abstractions;
+
+namespace AudioGrains.Media;
+
+/// <summary>
+/// Decodes the first audio stream of a probed input to raw f32le PCM in one sequential ffmpeg pass. Sequential decoding
+/// is what makes chunk boundaries exact later: seeking into compressed audio is not bit-exact.
+/// </summary>
+public sealed class PcmDecoder
+{
+    /// <summary>A decode runs this far past the duration limit, so a file that lies about its length is caught, not cut.</summary>
+    private const double LimitMarginSeconds = 1;
+
+    private readonly FfmpegOptions _options;
+    private readonly MediaLimits _limits;
+
+    public PcmDecoder(FfmpegOptions options) : this(options, new MediaLimits())
+    {
+    }
+
+    /// <param name="limits">Caps the decoded length too: a container may understate its duration, or not state it.</param>
+    public PcmDecoder(FfmpegOptions options, MediaLimits limits)
+    {
+        _options = options.Validated();
+        _limits = limits.Validated();
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="inputPath"/>, downmixed and resampled to <paramref name="target"/>, into
+    /// <paramref name="outputPath"/> (raw f32le, renamed into place only when complete). When <paramref name="nativeSink"/>
+    /// is given, the same pass also streams the audio at its own rate and channel count to it, in whole-frame blocks.
+    /// Downmix to mono is the plain mean of the channels (a stereo signal with equal channels keeps its level); mono to
+    /// more channels copies; other channel changes use ffmpeg's standard matrix. Returns the frames written.
+    /// </summary>
+    public async Task<long> DecodeAsync(string inputPath, MediaInfo info, PcmFormat target, string outputPath,
+        Action<ReadOnlySpan<float>>? nativeSink, CancellationToken ct)
+    {
+        target.Validated();
+        var input = RequireDecodable(inputPath, info);
+        using var output = new TemporaryOutputFile(outputPath);
+
+        var arguments = InputArguments(input, info);
+        arguments.AddRange(["-map", "0:a:0"]);
+        var filter = TargetFilter(info.NativeFormat, target);
+        if (filter.Length > 0) arguments.AddRange(["-af", filter]);
+        arguments.AddRange(PcmOutputArguments(target));
+        arguments.AddRange(["-y", "file:" + output.TempPath]);
+        if (nativeSink is not null)
+        {
+            // Second output of the same command: both outputs are fed from one sequential decode.
+            arguments.AddRange(["-map", "0:a:0", .. PcmOutputArguments(info.NativeFormat), "pipe:1"]);
+        }
+
+        await using (var process = StartDecode(arguments, input, info, readsOutput: nativeSink is not null, ct))
+        {
+            var native = nativeSink is null
+                ? (Frames: 0L, LeftoverBytes: 0)
+                : await PcmBlockReader.PumpAsync(process.Output, info.Channels, nativeSink, process.Stopping).ConfigureAwait(false);
+            await RequireSuccessAsync(process, input).ConfigureAwait(false);
+            if (native.LeftoverBytes != 0)
+                throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"ffmpeg's native stream of \"{input.FileName}\" ended inside a frame");
+            RequireWithinLimit(input, native.Frames, info.SampleRate);
+        }
+
+        var length = output.Length;
+        if (length % target.BytesPerFrame != 0)
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"the decoded PCM of \"{input.FileName}\" ends inside a frame");
+        var frames = length / target.BytesPerFrame;
+        if (frames == 0) throw MediaErrors.NothingDecoded(input.FileName);
+        RequireWithinLimit(input, frames, target.SampleRate);
+        output.Commit();
+        return frames;
+    }
+
+    /// <summary>
+    /// Streams the first audio stream at its own rate and channel count (<see cref="MediaInfo.NativeFormat"/>) to
+    /// <paramref name="sink"/> in whole-frame blocks, writing no file. Returns the frames delivered.
+    /// </summary>
+    public async Task<long> StreamNativeAsync(string inputPath, MediaInfo info, Action<ReadOnlySpan<float>> sink, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var input = RequireDecodable(inputPath, info);
+        var arguments = InputArguments(input, info);
+        arguments.AddRange(["-map", "0:a:0", .. PcmOutputArguments(info.NativeFormat), "pipe:1"]);
+
+        await using var process = StartDecode(arguments, input, info, readsOutput: true, ct);
+        var (frames, leftoverBytes) = await PcmBlockReader.PumpAsync(process.Output, info.Channels, sink, process.Stopping).ConfigureAwait(false);
+        await RequireSuccessAsync(process, input).ConfigureAwait(false);
+        if (leftoverBytes != 0)
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"ffmpeg's native stream of \"{input.FileName}\" ended inside a frame");
+        if (frames == 0) throw MediaErrors.NothingDecoded(input.FileName);
+        RequireWithinLimit(input, frames, info.SampleRate);
+        return frames;
+    }
+
+    private static InputFile RequireDecodable(string inputPath, MediaInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var input = InputFile.Require(inputPath);
+        // MediaInfo may come from stored job state rather than a fresh probe: the whitelist is checked again.
+        if (!AcceptedInputFormats.Accepts(info.FormatName)) throw MediaErrors.UnsupportedFormat(input.FileName, info.FormatName);
+        if (info.SampleRate <= 0 || info.Channels <= 0) throw MediaErrors.InvalidMedia(input.FileName, "its audio stream has no sample rate or channel count");
+        return input;
+    }
+
+    /// <summary>
+    /// Common start of every decode: quiet, single filter thread, and an input pinned to the probed demuxer ("-f") under
+    /// both whitelists, so ffmpeg can neither re-detect another demuxer nor open anything but the input file.
+    /// </summary>
+    private List<string> InputArguments(InputFile input, MediaInfo info) =>
+    [
+        "-nostdin", "-hide_banner", "-loglevel", "error",
+        "-filter_threads", "1",
+        "-threads", _options.Threads.ToString(CultureInfo.InvariantCulture),
+        "-protocol_whitelist", "file,pipe",
+        "-format_whitelist", AcceptedInputFormats.Whitelist,
+        "-f", info.Demuxer,
+        "-i", input.Url,
+    ];
+
+    /// <summary>
+    /// Raw f32le at <paramref name="format"/>, capped just past the duration limit. -ar/-ac are also set on the native
+    /// output so a stream that changes rate or layout midway still comes out in the format the sink was promised.
+    /// </summary>
+    private List<string> PcmOutputArguments(PcmFormat format) =>
+    [
+        "-ar", format.SampleRate.ToString(CultureInfo.InvariantCulture),
+        "-ac", format.Channels.ToString(CultureInfo.InvariantCulture),
+        "-c:a", "pcm_f32le",
+        "-t", (_limits.MaxDurationSeconds + LimitMarginSeconds).ToString("R", CultureInfo.InvariantCulture),
+        "-f", "f32le",
+    ];
+
+    /// <summary>The -af chain from the native format to the target: channel mix first (fewer samples to resample), then rate.</summary>
+    internal static string TargetFilter(PcmFormat native, PcmFormat target)
+    {
+        var steps = new List<string>();
+        if (native.Channels != target.Channels)
+        {
+            if (target.Channels == 1)
+            {
+                var weight = (1.0 / native.Channels).ToString("R", CultureInfo.InvariantCulture);
+                steps.Add("pan=mono|c0=" + string.Join('+', Enumerable.Range(0, native.Channels).Select(c => $"{weight}*c{c}")));
+            }
+            else if (native.Channels == 1)
+            {
+                steps.Add($"pan={target.Channels}c|" + string.Join('|', Enumerable.Range(0, target.Channels).Select(c => $"c{c}=c0")));
+            }
+            // Otherwise the output's -ac lets ffmpeg apply its standard downmix/upmix matrix.
+        }
+        if (native.SampleRate != target.SampleRate)
+            steps.Add("aresample=" + target.SampleRate.ToString(CultureInfo.InvariantCulture));
+        return string.Join(',', steps);
+    }
+
+    private ExternalProcess StartDecode(List<string> arguments, InputFile input, MediaInfo info, bool readsOutput, CancellationToken ct)
+    {
+        // A stated duration sets the deadline; an unknown one gets the deadline of the longest accepted input.
+        var timeout = _options.TimeoutFor(info.DurationKnown ? info.DurationSeconds : _limits.MaxDurationSeconds);
+        return ExternalProcess.Start(_options.FfmpegPath, arguments, input.FileName, timeout, writesInput: false, readsOutput, ct);
+    }
+
+    private static async Task RequireSuccessAsync(ExternalProcess process, InputFile input)
+    {
+        var exitCode = await process.WaitForExitAsync().ConfigureAwait(false);
+        if (exitCode != 0) throw MediaErrors.RunFailed("decode", input.FileName, process.ErrorText, input.FullPath, blameInput: true);
+    }
+
+    private void RequireWithinLimit(InputFile input, long frames, int sampleRate)
+    {
+        var seconds = (double)frames / sampleRate;
+        // Half the margin: resampling may add a frame, the -t cap stops a liar one margin past the limit.
+        if (seconds > _limits.MaxDurationSeconds + LimitMarginSeconds / 2)
+            throw MediaErrors.TooLong(input.FileName, seconds, _limits.MaxDurationSeconds);
+    }
+}

@@ -1,0 +1,36 @@
+using AudioGrains.Abstractions;
+using AudioGrains.Testing;
+
+namespace AudioGrains.Cluster.Tests;
+
+/// <summary>On three silo processes, chunks spread over more than one silo and the output equals a single silo's.</summary>
+public sealed class DistributionTests
+{
+    [Fact]
+    public async Task Chunks_spread_over_silos_and_output_equals_a_single_silo()
+    {
+        await using var cluster = await RedisCluster.StartAsync(3);
+        var input = await TestAudio.SpeechAsync(cluster.Files.File("speech.wav"), 60);
+        var options = new NormalizeOptions { ChunkSeconds = 2, OutputFormat = "wav" };
+        var jobId = Guid.NewGuid().ToString("N");
+
+        await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var status = await cluster.Client.WaitAsync(jobId, ct: timeout.Token);
+
+        Assert.Equal(JobPhase.Completed, status.Phase);
+        Assert.Equal(30, status.Report!.Chunks);
+        Assert.True(status.Report.ChunkSilos.Count >= 2, $"chunks ran on {string.Join(", ", status.Report.ChunkSilos)}");
+        var silosThatLogged = cluster.Silos.Count(s => ChunkLog.Processed(s.Lines, jobId).Any());
+        Assert.True(silosThatLogged >= 2, $"{silosThatLogged} silo logs show processed chunks");
+
+        var single = cluster.Files.File("single.wav");
+        await CliProcess.JsonAsync("normalize", input, "-o", single, "--chunk-seconds", "2");
+        var clustered = WavFile.Read(cluster.PathOf(status.OutputKey!)).Samples;
+        Assert.Equal(WavFile.Read(single).Samples, clustered);
+
+        // Intermediates are gone; the output stays until it expires.
+        Assert.False(Directory.Exists(cluster.PathOf($"jobs/{jobId}/work")));
+        Assert.False(File.Exists(cluster.PathOf($"jobs/{jobId}/input")));
+    }
+}

@@ -1,0 +1,60 @@
+using AudioGrains.Abstractions;
+using AudioGrains.Testing;
+
+namespace AudioGrains.Cluster.Tests;
+
+/// <summary>
+/// kill -9 of the silo that hosts a running job: storage and reminders are in Redis, so the job
+/// resumes on another silo, completes with identical output, and recomputes no chunk it had recorded.
+/// </summary>
+public sealed class SiloCrashTests
+{
+    [Fact]
+    public async Task Job_survives_the_death_of_its_silo_and_resumes_from_its_last_completed_chunk()
+    {
+        // One chunk in flight and a checkpoint after every chunk make the job long enough to kill
+        // mid-way and make "recorded complete" exact.
+        await using var cluster = await RedisCluster.StartAsync(3,
+            "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
+        var input = await TestAudio.LavfiAsync(cluster.Files.File("long.wav"),
+            "aevalsrc='0.1*sin(2*PI*330*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.02*(random(0)-0.5)':s=16000:d=1800", "-c:a", "pcm_s16le");
+        var options = new NormalizeOptions { ChunkSeconds = 1, OutputFormat = "wav" };
+        var jobId = Guid.NewGuid().ToString("N");
+        await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
+
+        // Wait until the job is well into its chunks, then kill the silo that hosts it.
+        JobStatus running;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            running = await cluster.Client.GetStatusAsync(jobId);
+            if (running.Phase == JobPhase.Processing && running.ChunksCompleted >= 100) break;
+            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
+            Assert.True(DateTime.UtcNow < deadline, "the job never reached its chunks");
+            await Task.Delay(20);
+        }
+        var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
+        host.Kill();
+        Assert.True(running.ChunksCompleted < running.ChunksTotal);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
+        Assert.Equal(JobPhase.Completed, final.Phase);
+        Assert.False(host.Hosts(final.Host!), "the job finished on another silo");
+
+        var survivors = cluster.Silos.Where(s => s != host).SelectMany(s => s.Lines).ToList();
+        var completeAtResume = ChunkLog.CompleteAtResume(survivors, jobId);
+        Assert.NotNull(completeAtResume);
+        Assert.True(completeAtResume.Count >= running.ChunksCompleted, $"resumed with {completeAtResume.Count} chunks recorded, {running.ChunksCompleted} seen before the kill");
+        var allLines = cluster.Silos.SelectMany(s => s.Lines).ToList();
+        var processed = ChunkLog.Processed(allLines, jobId).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        var rerun = completeAtResume.Where(i => processed.GetValueOrDefault(i) != 1).ToList();
+        Assert.True(rerun.Count == 0, $"chunks recorded complete but computed again (or never): {string.Join(",", rerun.Take(20))}");
+        Assert.DoesNotContain(ChunkLog.Reused(survivors, jobId), completeAtResume.Contains);
+        Assert.Equal(final.Report!.Chunks, processed.Count);
+
+        var single = cluster.Files.File("single.wav");
+        await CliProcess.JsonAsync("normalize", input, "-o", single, "--chunk-seconds", "1");
+        Assert.Equal(WavFile.Read(single).Samples, WavFile.Read(cluster.PathOf(final.OutputKey!)).Samples);
+    }
+}

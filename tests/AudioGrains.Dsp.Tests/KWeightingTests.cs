@@ -1,0 +1,79 @@
+namespace AudioGrains.Dsp.Tests;
+
+public class KWeightingTests
+{
+    [Fact]
+    public void ShelfAt48kMatchesItuTable()
+    {
+        var c = BiquadCoefficients.KWeightingShelf(48000);
+        Assert.Equal(1.53512485958697, c.B0, 1e-12);
+        Assert.Equal(-2.69169618940638, c.B1, 1e-12);
+        Assert.Equal(1.19839281085285, c.B2, 1e-12);
+        Assert.Equal(-1.69065929318241, c.A1, 1e-12);
+        Assert.Equal(0.73248077421585, c.A2, 1e-12);
+    }
+
+    [Fact]
+    public void HighPassAt48kMatchesItuTable()
+    {
+        var c = BiquadCoefficients.KWeightingHighPass(48000);
+        Assert.Equal(1.0, c.B0);
+        Assert.Equal(-2.0, c.B1);
+        Assert.Equal(1.0, c.B2);
+        Assert.Equal(-1.99004745483398, c.A1, 1e-12);
+        Assert.Equal(0.99007225036621, c.A2, 1e-12);
+    }
+
+    [Fact]
+    public void GainAt1kHzIsWhatTheLoudnessOffsetCancels()
+    {
+        // −0.691 in L = −0.691 + 10·log10(z) cancels the K-curve's gain at 1 kHz, about +0.69 dB.
+        Assert.Equal(0.691, KWeightingDb(1000, 48000), 0.01);
+    }
+
+    [Theory]
+    [InlineData(44100, 0.005)]
+    [InlineData(16000, 0.05)]
+    public void ResponseAt1kHzBarelyMovesWithTheRate(int sampleRate, double tolerance)
+    {
+        // The analog prototype fixes the curve at every rate; what remains is the bilinear warping of
+        // the 1.68 kHz shelf, largest at 16 kHz (+0.04 dB at 1 kHz, as in libebur128).
+        Assert.Equal(KWeightingDb(1000, 48000), KWeightingDb(1000, sampleRate), tolerance);
+    }
+
+    [Fact]
+    public void The48kTableIsWrongAt16k()
+    {
+        // Why coefficients are computed per rate: at 16 kHz the 48 kHz table puts the shelf at a
+        // third of its frequency and reads about 3 dB high at 1 kHz.
+        var shelf48 = BiquadCoefficients.KWeightingShelf(48000);
+        var highPass48 = BiquadCoefficients.KWeightingHighPass(48000);
+        var misused = Decibels.FromAmplitude(shelf48.MagnitudeAt(1000, 16000) * highPass48.MagnitudeAt(1000, 16000));
+        Assert.InRange(misused - KWeightingDb(1000, 16000), 2.5, 3.5);
+    }
+
+    [Fact]
+    public void FilterStreamsLikeTwoBiquads()
+    {
+        // The fused per-channel loop computes exactly the cascade of the two sections.
+        const int rate = 44100;
+        var shelf = new Biquad(BiquadCoefficients.KWeightingShelf(rate));
+        var highPass = new Biquad(BiquadCoefficients.KWeightingHighPass(rate));
+        var filter = new KWeightingFilter(rate, 1);
+        var x = TestSignals.Programme(rate, 1, 0.2, seed: 3);
+        var expected = 0.0;
+        foreach (var v in x)
+        {
+            var y = highPass.Process(shelf.Process(v));
+            expected += y * y;
+        }
+        var actual = filter.AccumulateSquares(x.AsSpan(0, 1000), 0, 0);
+        actual = filter.AccumulateSquares(x.AsSpan(1000), 0, actual);
+        Assert.Equal(expected, actual);
+    }
+
+    private static double KWeightingDb(double frequency, int sampleRate)
+        => Decibels.FromAmplitude(
+            BiquadCoefficients.KWeightingShelf(sampleRate).MagnitudeAt(frequency, sampleRate)
+            * BiquadCoefficients.KWeightingHighPass(sampleRate).MagnitudeAt(frequency, sampleRate));
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace AudioGrains.Testing;
+
+/// <summary>A real redis-server on a free loopback port, without persistence, stopped on dispose.</summary>
+public sealed class RedisServer : IDisposable
+{
+    private readonly Process _process;
+
+    private RedisServer(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var port = FreePorts.Next();
+        var info = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+            info.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("redis-server is not installed (scripts/test installs it: apt-get install -y redis-server)", e);
+        }
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return new RedisServer(process, port);
+            }
+            catch (SocketException)
+            {
+                if (process.HasExited) break;
+                await Task.Delay(100);
+            }
+        }
+        process.Kill(true);
+        throw new InvalidOperationException($"redis-server did not start on port {port}");
+    }
+
+    public void Dispose()
+    {
+        try { if (!_process.HasExited) { _process.Kill(true); _process.WaitForExit(5000); } } catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace AudioGrains.Testing;
+
+/// <summary>
+/// A real AudioGrains silo process in Redis mode, bound to loopback. Its log lines are kept
+/// (they are how a test sees which silo processed which chunk); Kill is a SIGKILL, no goodbye.
+/// </summary>
+public sealed class SiloProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    {
+        _process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public int ProcessId => _process.Id;
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<SiloProcess> StartAsync(string redis, string dataDirectory, params string[] extraConfiguration)
+    {
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] args =
+        [
+            RepoPaths.SiloDll,
+            "--AudioGrains:Mode=Redis",
+            $"--AudioGrains:Redis={redis}",
+            $"--AudioGrains:SiloPort={siloPort}",
+            $"--AudioGrains:GatewayPort={gatewayPort}",
+            "--AudioGrains:Address=127.0.0.1",
+            $"--AudioGrains:DataDirectory={dataDirectory}",
+            // Notice a dead silo in seconds rather than tens of seconds.
+            "--AudioGrains:Membership:ProbeTimeout=00:00:02",
+            "--AudioGrains:Membership:NumMissedProbesLimit=2",
+            "--AudioGrains:Membership:IAmAliveTablePublishTimeout=00:00:05",
+            .. extraConfiguration,
+        ];
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(info)!;
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
+        process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var finished = await Task.WhenAny(silo._ready.Task, Task.Delay(TimeSpan.FromSeconds(60)), process.WaitForExitAsync());
+        if (finished != silo._ready.Task)
+        {
+            silo.Dispose();
+            throw new InvalidOperationException($"silo did not become ready:\n{string.Join('\n', silo._lines)}");
+        }
+        return silo;
+    }
+
+    public bool Hosts(string siloName) => siloName.EndsWith($"/pid-{ProcessId}", StringComparison.Ordinal);
+
+    /// <summary>SIGKILL: the process gets no chance to hand anything over.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        _lines.Enqueue(line);
+        if (line.Contains("AudioGrains silo ready", StringComparison.Ordinal)) _ready.TrySetResult();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
