@@ -31,20 +31,18 @@ public sealed class HighPassFilter
     {
         if (interleaved.Length % _channels != 0)
             throw new ArgumentException("Interleaved audio must hold whole frames.", nameof(interleaved));
-        double a1 = _section.A1, a2 = _section.A2, a3 = _section.A3, k = _section.K;
+        double a1 = _section.A1, a2 = _section.A2, twoG = 2 * _section.G, gk = _section.G + _section.K;
         for (var ch = 0; ch < _channels; ch++)
         {
-            // State in locals for the whole run of one channel.
+            // State in locals for the whole run of one channel; StateVariableSection spells out the recurrence.
             double s1 = _state[2 * ch], s2 = _state[2 * ch + 1];
             for (var i = ch; i < interleaved.Length; i += _channels)
             {
-                var x = interleaved[i];
-                var v3 = x - s2;
-                var v1 = a1 * s1 + a2 * v3;
-                var v2 = s2 + a2 * s1 + a3 * v3;
-                s1 = 2 * v1 - s1;
-                s2 = 2 * v2 - s2;
-                interleaved[i] = x - k * v1 - v2;
+                var d = interleaved[i] - s2;
+                var band = Math.FusedMultiplyAdd(a2, d, a1 * s1);
+                interleaved[i] = Math.FusedMultiplyAdd(-gk, band, d);
+                s1 = Math.FusedMultiplyAdd(2, band, -s1);
+                s2 = Math.FusedMultiplyAdd(twoG, band, s2);
             }
             _state[2 * ch] = s1;
             _state[2 * ch + 1] = s2;

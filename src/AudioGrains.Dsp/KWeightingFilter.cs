@@ -43,9 +43,13 @@ public sealed class KWeightingFilter
     /// </summary>
     public double AccumulateSquares(ReadOnlySpan<double> interleaved, int channel, double sum)
     {
-        double sa1 = _shelf.A1, sa2 = _shelf.A2, sa3 = _shelf.A3, sk = _shelf.K;
-        double sHigh = _shelf.CHigh, sBand = _shelf.CBandK, sLow = _shelf.CLow;
-        double ha1 = _highPass.A1, ha2 = _highPass.A2, ha3 = _highPass.A3, hk = _highPass.K, hGain = _highPass.CHigh;
+        var sh = _shelf;
+        var hp = _highPass;
+        double sa1 = sh.A1, sa2 = sh.A2, s2g = 2 * sh.G;
+        // The shelf output Vh·high + Vb·k·band + low, with high = d − (g + k)·band and
+        // low = s2 + g·band, folded into Vh·d + s2 + mix·band (the shelf's low weight is 1).
+        double sHigh = sh.CHigh, sMix = sh.CBandK + sh.G - sh.CHigh * (sh.G + sh.K);
+        double ha1 = hp.A1, ha2 = hp.A2, h2g = 2 * hp.G, hgk = hp.G + hp.K, hGain = hp.CHigh;
         var s = 4 * channel;
         double s1 = _state[s], s2 = _state[s + 1], h1 = _state[s + 2], h2 = _state[s + 3];
         var stride = _channels;
@@ -53,21 +57,21 @@ public sealed class KWeightingFilter
         {
             var x = interleaved[i];
 
-            var v3 = x - s2;
-            var v1 = sa1 * s1 + sa2 * v3;
-            var v2 = s2 + sa2 * s1 + sa3 * v3;
-            s1 = 2 * v1 - s1;
-            s2 = 2 * v2 - s2;
-            var m = sHigh * (x - sk * v1 - v2) + sBand * v1 + sLow * v2;
+            // Shelf (StateVariableSection spells out the recurrence).
+            var d = x - s2;
+            var band = Math.FusedMultiplyAdd(sa2, d, sa1 * s1);
+            var m = Math.FusedMultiplyAdd(sMix, band, Math.FusedMultiplyAdd(sHigh, d, s2));
+            s1 = Math.FusedMultiplyAdd(2, band, -s1);
+            s2 = Math.FusedMultiplyAdd(s2g, band, s2);
 
-            var w3 = m - h2;
-            var w1 = ha1 * h1 + ha2 * w3;
-            var w2 = h2 + ha2 * h1 + ha3 * w3;
-            h1 = 2 * w1 - h1;
-            h2 = 2 * w2 - h2;
-            var y = hGain * (m - hk * w1 - w2);
+            // RLB high-pass: only its high output, scaled to the ITU numerator.
+            var e = m - h2;
+            var hBand = Math.FusedMultiplyAdd(ha2, e, ha1 * h1);
+            var y = hGain * Math.FusedMultiplyAdd(-hgk, hBand, e);
+            h1 = Math.FusedMultiplyAdd(2, hBand, -h1);
+            h2 = Math.FusedMultiplyAdd(h2g, hBand, h2);
 
-            sum += y * y;
+            sum = Math.FusedMultiplyAdd(y, y, sum);
         }
         _state[s] = s1;
         _state[s + 1] = s2;

@@ -51,19 +51,24 @@ internal static partial class MediaErrors
     }
 
     /// <summary>
-    /// The last meaningful stderr line, without ffmpeg's "[demuxer @ 0x...]" prefixes and with any path reduced to
-    /// the file name.
+    /// The last two meaningful stderr lines (the cause, then ffmpeg's summary), without its "[demuxer @ 0x...]" and
+    /// "file: " prefixes and with any path reduced to the file name.
     /// </summary>
     public static string? Excerpt(string stderr, string fullPath, string fileName)
     {
-        var line = stderr
+        var lines = stderr
             .Replace("file:" + fullPath, fileName, StringComparison.Ordinal)
             .Replace(fullPath, fileName, StringComparison.Ordinal)
             .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => LogPrefix().Replace(l, ""))
-            .LastOrDefault(l => l.Length > 0);
-        if (line is null) return null;
-        return line.Length <= ExcerptChars ? line : line[..ExcerptChars] + "...";
+            .Select(line => LogPrefix().Replace(line, ""))
+            .Select(line => line.StartsWith(fileName + ": ", StringComparison.Ordinal) ? line[(fileName.Length + 2)..] : line)
+            .Where(line => line.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .TakeLast(2)
+            .ToList();
+        if (lines.Count == 0) return null;
+        var excerpt = string.Join("; ", lines);
+        return excerpt.Length <= ExcerptChars ? excerpt : excerpt[..ExcerptChars] + "...";
     }
 
     /// <summary>"3.5 s" under a minute, "1:02:03" above.</summary>

@@ -53,7 +53,7 @@ public sealed class ChunkProcessorTests : IDisposable
     public void A_repeated_call_finds_the_chunk_done()
     {
         var store = new FileSystemBlobStore(_root);
-        var signal = Signal(Rate * 2, 1);
+        var signal = Signal(Rate * 6, 1);
         using (var w = store.Create("pcm")) { w.Stream.Write(MemoryMarshal.AsBytes(signal.AsSpan())); w.Commit(); }
         var work = Work(ChunkPlan.Create(signal.Length, Rate, 1, 1600), 1, "c", 1, null);
         Assert.False(ChunkProcessor.IsDone(work, store));

@@ -24,7 +24,7 @@ public static class TestAudio
 
     /// <summary>A chord with slow tremolo and a beat: tonal, dynamic, stereo 44.1 kHz.</summary>
     public static Task<string> MusicAsync(string path, double seconds, double gain = 0.25) =>
-        LavfiAsync(path, F($"aevalsrc='{gain}*(sin(2*PI*220*t)+0.6*sin(2*PI*277.18*t)+0.5*sin(2*PI*329.63*t))*(0.6+0.4*sin(2*PI*0.5*t))*(0.7+0.3*(mod(t,0.5)<0.1))|{gain}*(sin(2*PI*220*t+0.3)+0.6*sin(2*PI*329.63*t))*(0.6+0.4*cos(2*PI*0.5*t))':s=44100:d={seconds}"));
+        LavfiAsync(path, F($"aevalsrc='{gain}*(sin(2*PI*220*t)+0.6*sin(2*PI*277.18*t)+0.5*sin(2*PI*329.63*t))*(0.6+0.4*sin(2*PI*0.5*t))*(0.7+0.3*lt(mod(t,0.5),0.1))|{gain}*(sin(2*PI*220*t+0.3)+0.6*sin(2*PI*329.63*t))*(0.6+0.4*cos(2*PI*0.5*t))':s=44100:d={seconds}"));
 
     /// <summary>A sine tone, mono.</summary>
     public static Task<string> ToneAsync(string path, double seconds, double frequency, double amplitude, int sampleRate = 48000) =>
