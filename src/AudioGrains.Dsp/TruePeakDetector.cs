@@ -10,10 +10,10 @@ namespace AudioGrains.Dsp;
 /// produces there, and chunk results merge by max exactly.
 /// </summary>
 /// <remarks>
-/// The four phases run as the four lanes of one vector: per input, 12 fused multiply-adds of the
-/// broadcast sample with a vector of (h0[i], h1[i], h2[i], h3[i]). The two-half Vector128 path (no
-/// 256-bit hardware) does the same correctly rounded operations per lane, so results never depend on
-/// the path taken.
+/// The four phases run as the four lanes of one vector: per input, a multiply and 11 fused
+/// multiply-adds of the broadcast sample with a vector of (h0[i], h1[i], h2[i], h3[i]). The two-half
+/// Vector128 path (no 256-bit hardware) does the same correctly rounded operations per lane, so
+/// results never depend on the path taken.
 /// </remarks>
 public sealed class TruePeakDetector
 {

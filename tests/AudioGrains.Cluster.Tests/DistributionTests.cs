@@ -1,10 +1,11 @@
+using Xunit.Abstractions;
 using AudioGrains.Abstractions;
 using AudioGrains.Testing;
 
 namespace AudioGrains.Cluster.Tests;
 
 /// <summary>On three silo processes, chunks spread over more than one silo and the output equals a single silo's.</summary>
-public sealed class DistributionTests
+public sealed class DistributionTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Chunks_spread_over_silos_and_output_equals_a_single_silo()
@@ -21,6 +22,7 @@ public sealed class DistributionTests
         Assert.Equal(JobPhase.Completed, status.Phase);
         Assert.Equal(30, status.Report!.Chunks);
         Assert.True(status.Report.ChunkSilos.Count >= 2, $"chunks ran on {string.Join(", ", status.Report.ChunkSilos)}");
+        output.WriteLine($"chunks ran on: {string.Join(", ", status.Report.ChunkSilos)}");
         var silosThatLogged = cluster.Silos.Count(s => ChunkLog.Processed(s.Lines, jobId).Any());
         Assert.True(silosThatLogged >= 2, $"{silosThatLogged} silo logs show processed chunks");
 

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using AudioGrains.Abstractions;
 using AudioGrains.Testing;
 
@@ -7,7 +8,7 @@ namespace AudioGrains.Cluster.Tests;
 /// kill -9 of the silo that hosts a running job: storage and reminders are in Redis, so the job
 /// resumes on another silo, completes with identical output, and recomputes no chunk it had recorded.
 /// </summary>
-public sealed class SiloCrashTests
+public sealed class SiloCrashTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Job_survives_the_death_of_its_silo_and_resumes_from_its_last_completed_chunk()
@@ -35,11 +36,13 @@ public sealed class SiloCrashTests
         }
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         host.Kill();
+        var killedAt = DateTime.UtcNow;
         Assert.True(running.ChunksCompleted < running.ChunksTotal);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
         Assert.Equal(JobPhase.Completed, final.Phase);
+        output.WriteLine($"killed {running.Host} at {running.ChunksCompleted}/{running.ChunksTotal} chunks; completed on {final.Host} {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s later");
         Assert.False(host.Hosts(final.Host!), "the job finished on another silo");
 
         var survivors = cluster.Silos.Where(s => s != host).SelectMany(s => s.Lines).ToList();
@@ -48,6 +51,7 @@ public sealed class SiloCrashTests
         Assert.True(completeAtResume.Count >= running.ChunksCompleted, $"resumed with {completeAtResume.Count} chunks recorded, {running.ChunksCompleted} seen before the kill");
         var allLines = cluster.Silos.SelectMany(s => s.Lines).ToList();
         var processed = ChunkLog.Processed(allLines, jobId).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"recorded complete at resume: {completeAtResume.Count}; computed twice: {processed.Count(p => p.Value > 1)}; reused: {ChunkLog.Reused(survivors, jobId).Count()}");
         var rerun = completeAtResume.Where(i => processed.GetValueOrDefault(i) != 1).ToList();
         Assert.True(rerun.Count == 0, $"chunks recorded complete but computed again (or never): {string.Join(",", rerun.Take(20))}");
         Assert.DoesNotContain(ChunkLog.Reused(survivors, jobId), completeAtResume.Contains);
