@@ -31,6 +31,23 @@ public sealed record NormalizeOptions
     /// <summary>Apply the loudness gain; off keeps the level and only measures.</summary>
     [Id(7)] public bool NormalizeVolume { get; init; } = true;
 
+    /// <summary>Noise reduction by spectral gating: off, stationary or nonstationary.</summary>
+    [Id(8)] public NoiseReduction Denoise { get; init; } = NoiseReduction.Off;
+
+    /// <summary>How far gated noise is pulled down: 0 (nothing) to 1 (fully); 0.8 is −14 dB.</summary>
+    [Id(9)] public double DenoiseStrength { get; init; } = 0.8;
+
+    /// <summary>Where the stationary noise profile comes from: a time range of the input, in seconds (null: the whole input).</summary>
+    [Id(10)] public double? NoiseClipStartSeconds { get; init; }
+
+    [Id(11)] public double? NoiseClipEndSeconds { get; init; }
+
+    /// <summary>Blob key of a separate noise recording for the stationary profile (null: none).</summary>
+    [Id(12)] public string? NoiseFileKey { get; init; }
+
+    /// <summary>Keep the speech band (about 80–7600 Hz) and, for stereo input downmixed to mono, the centre.</summary>
+    [Id(13)] public bool IsolateVoice { get; init; }
+
     public static readonly IReadOnlyList<string> OutputFormats = ["wav", "wav16", "flac", "opus", "webm", "mp3"];
 
     /// <summary>Throws <see cref="AudioGrainsException"/> (invalid-options) naming the first bad value.</summary>
@@ -42,6 +59,14 @@ public sealed record NormalizeOptions
         Require(HighPassHz is null || (double.IsFinite(HighPassHz.Value) && HighPassHz > 0 && HighPassHz <= 1000), $"high-pass cutoff {HighPassHz} Hz is outside 0..1000");
         Require(double.IsFinite(ChunkSeconds) && ChunkSeconds is >= MinChunkSeconds and <= MaxChunkSeconds, $"chunk length {ChunkSeconds} s is outside {MinChunkSeconds}..{MaxChunkSeconds}");
         Require(OutputFormats.Contains(OutputFormat), $"output format \"{OutputFormat}\" is not one of {string.Join(", ", OutputFormats)}");
+        Require(Denoise is NoiseReduction.Off or NoiseReduction.Stationary or NoiseReduction.NonStationary, $"noise reduction mode {Denoise} is unknown");
+        Require(double.IsFinite(DenoiseStrength) && DenoiseStrength is >= 0 and <= 1, $"denoise strength {DenoiseStrength} is outside 0..1");
+        Require((NoiseClipStartSeconds is null) == (NoiseClipEndSeconds is null), "a noise clip needs both a start and an end");
+        Require(NoiseClipStartSeconds is null || (NoiseClipStartSeconds >= 0 && NoiseClipEndSeconds - NoiseClipStartSeconds >= 0.5),
+            $"noise clip {NoiseClipStartSeconds}-{NoiseClipEndSeconds} s must start at 0 or later and last at least 0.5 s");
+        Require(NoiseClipStartSeconds is null || NoiseFileKey is null, "name a noise clip or a noise file, not both");
+        Require(Denoise == NoiseReduction.Stationary || (NoiseClipStartSeconds is null && NoiseFileKey is null),
+            "a noise clip or noise file is only used by stationary noise reduction");
         return this;
     }
 

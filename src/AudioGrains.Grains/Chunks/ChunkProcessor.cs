@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using AudioGrains.Abstractions;
 using AudioGrains.Dsp;
@@ -21,22 +22,38 @@ public static class ChunkProcessor
         var meter = new LoudnessMeter(work.SampleRate, channels, weights);
         var highPass = work.HighPassHz is { } hz ? new HighPassFilter(work.SampleRate, channels, hz) : null;
 
-        var floats = new float[blockFrames * channels];
-        var doubles = new double[blockFrames * channels];
+        // Pooled: blocks are large-object-heap sized, and a fresh pair per chunk grows the heap with the job's length.
+        var floats = ArrayPool<float>.Shared.Rent(blockFrames * channels);
+        var doubles = ArrayPool<double>.Shared.Rent(blockFrames * channels);
+        try
+        {
+            return Process(work, blobs, meter, highPass, blockFrames, floats, doubles, ct);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floats);
+            ArrayPool<double>.Shared.Return(doubles);
+        }
+    }
+
+    private static ChunkStatistics Process(ChunkWork work, IBlobStore blobs, LoudnessMeter meter, HighPassFilter? highPass,
+        int blockFrames, float[] floats, double[] doubles, CancellationToken ct)
+    {
+        var channels = work.Channels;
         var bytesPerFrame = channels * sizeof(float);
 
         using var pcm = File.OpenHandle(blobs.PathOf(work.PcmKey), FileMode.Open, FileAccess.Read, FileShare.Read);
         var firstFrame = work.StartFrame - work.PreRollFrames;
 
         // Pre-roll: settle the filters and the true-peak history; nothing is written or counted.
-        ForEachBlock(pcm, firstFrame, work.PreRollFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
+        ForEachBlock(pcm, firstFrame, work.PreRollFrames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
         {
             highPass?.Process(block);
             meter.Prime(block);
         });
 
         using var samples = blobs.Create(JobBlobKeys.ChunkSamples(work.OutputKey));
-        ForEachBlock(pcm, work.StartFrame, work.Frames, floats, doubles, bytesPerFrame, channels, ct, block =>
+        ForEachBlock(pcm, work.StartFrame, work.Frames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
         {
             highPass?.Process(block);
             meter.Add(block);
@@ -65,10 +82,9 @@ public static class ChunkProcessor
 
     private delegate void BlockAction(Span<double> block);
 
-    private static void ForEachBlock(SafeFileHandle pcm, long startFrame, long frames, float[] floats, double[] doubles,
+    private static void ForEachBlock(SafeFileHandle pcm, long startFrame, long frames, int blockFrames, float[] floats, double[] doubles,
         int bytesPerFrame, int channels, CancellationToken ct, BlockAction action)
     {
-        var blockFrames = floats.Length / channels;
         var done = 0L;
         while (done < frames)
         {
