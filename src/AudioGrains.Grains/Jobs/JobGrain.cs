@@ -59,22 +59,28 @@ public sealed class JobGrain(
 
     public async Task<JobStatus> StartAsync(JobSpec spec)
     {
-        if (Exists) return Status();
-        state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow };
-        try
+        if (!Exists)
         {
-            spec.Options.Validated();
+            state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow };
+            try
+            {
+                spec.Options.Validated();
+            }
+            catch (AudioGrainsException e)
+            {
+                await FailAsync(e.Code, e.Message, deadLetter: false);
+                return Status();
+            }
+            await WriteAsync();
+            logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
+                JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
         }
-        catch (AudioGrainsException e)
+        // A repeated call (Orleans may deliver one twice; a caller may retry after a timeout) makes sure the job runs.
+        if (!S.Phase.IsTerminal())
         {
-            await FailAsync(e.Code, e.Message, deadLetter: false);
-            return Status();
+            await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
+            StartLoop();
         }
-        await WriteAsync();
-        await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
-        logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
-            JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
-        StartLoop();
         return Status();
     }
 
