@@ -22,6 +22,51 @@ public sealed record ChunkWork
     [Id(9)] public double? HighPassHz { get; init; }
     [Id(10)] public IReadOnlyList<double> ChannelWeights { get; init; } = [];
     [Id(11)] public string CorrelationId { get; init; } = "";
+
+    /// <summary>What to compute: the processed samples, or one of the analysis passes.</summary>
+    [Id(12)] public ChunkPass Pass { get; init; } = ChunkPass.Process;
+
+    /// <summary>The STFT stage (noise reduction, voice isolation); null when neither is asked for.</summary>
+    [Id(13)] public GateSpec? Gate { get; init; }
+
+    /// <summary>Frames of the whole working signal (the STFT pads with zeros only at its true ends).</summary>
+    [Id(14)] public long TotalFrames { get; init; }
+
+    /// <summary>Blob keys of the merged analysis results the process pass needs (stationary mode).</summary>
+    [Id(15)] public string? SignalMaximaKey { get; init; }
+
+    [Id(16)] public string? NoiseProfileKey { get; init; }
+
+    /// <summary>Blob key of the noise source's merged maxima (its dB floor), for the noise pass.</summary>
+    [Id(19)] public string? NoiseMaximaKey { get; init; }
+
+    /// <summary>Frames of the noise clip within the input, for the analysis passes (null: the whole input is the noise source).</summary>
+    [Id(17)] public long? NoiseClipStartFrame { get; init; }
+
+    [Id(18)] public long? NoiseClipEndFrame { get; init; }
+}
+
+public enum ChunkPass
+{
+    Process = 0,
+
+    /// <summary>Per-bin maximum power (the dB floor of the gate), of the signal and of the noise clip.</summary>
+    Maxima = 1,
+
+    /// <summary>Per-bin noise statistics of the noise clip (or the whole signal), floored with the merged maxima.</summary>
+    Noise = 2,
+}
+
+/// <summary>The spectral stage of a job, as the chunks need it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GateSpec
+{
+    [Id(0)] public NoiseReduction Mode { get; init; }
+    [Id(1)] public double Strength { get; init; } = 0.8;
+    [Id(2)] public bool IsolateVoice { get; init; }
+
+    /// <summary>Stereo working signal reduced to its mono centre (voice isolation with a mono output).</summary>
+    [Id(3)] public bool CentreExtraction { get; init; }
 }
 
 /// <summary>What a chunk grain answers: small. The chunk's statistics and samples are in the blob store.</summary>

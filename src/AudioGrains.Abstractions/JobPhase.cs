@@ -8,6 +8,9 @@ public enum JobPhase
     Decoding = 2,
     Processing = 3,
     Assembling = 4,
+
+    /// <summary>Per-chunk statistics that must be global (the stationary noise profile), merged before processing.</summary>
+    Analyzing = 5,
     Completed = 10,
     Failed = 11,
     Cancelled = 12,

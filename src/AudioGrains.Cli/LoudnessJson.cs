@@ -21,7 +21,7 @@ public static class LoudnessJson
 
     public static string Measurement(LoudnessReport r) => Write(json => WriteMeasurement(json, r));
 
-    public static string Normalization(JobReport report, double elapsedSeconds) => Write(json =>
+    public static string Normalization(JobReport report, NormalizeOptions options, double elapsedSeconds) => Write(json =>
     {
         json.WriteStartObject();
         json.WritePropertyName("input");
@@ -32,6 +32,21 @@ public static class LoudnessJson
         json.WriteBoolean("peak_limited", report.PeakLimited);
         json.WriteNumber("chunks", report.Chunks);
         Number(json, "elapsed_s", elapsedSeconds);
+        json.WritePropertyName("applied");
+        json.WriteStartObject();
+        json.WriteString("denoise", options.Denoise.ToString().ToLowerInvariant());
+        if (options.Denoise != NoiseReduction.Off) Number(json, "denoise_strength", options.DenoiseStrength);
+        if (options.HighPassHz is { } hz) Number(json, "highpass_hz", hz); else json.WriteNull("highpass_hz");
+        json.WriteBoolean("isolate_voice", options.IsolateVoice);
+        json.WriteBoolean("normalize_volume", options.NormalizeVolume);
+        Number(json, "target_lufs", options.TargetLufs);
+        Number(json, "true_peak_ceiling_dbtp", options.TruePeakCeilingDbtp);
+        json.WriteString("format", options.OutputFormat);
+        json.WriteEndObject();
+        json.WritePropertyName("steps_s");
+        json.WriteStartObject();
+        foreach (var (step, seconds) in report.StepSeconds) Number(json, step, seconds);
+        json.WriteEndObject();
         json.WriteEndObject();
     });
 

@@ -26,10 +26,17 @@ public static class NormalizeCommand
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Working folder (default: a temporary folder, removed afterwards)" };
         var verbose = new Option<bool>("--verbose") { Description = "Log the cluster's work to standard error" };
+        var denoise = new Option<string>("--denoise") { Description = "Noise reduction: off, stationary or nonstationary", DefaultValueFactory = _ => "off" };
+        var denoiseStrength = new Option<double>("--denoise-strength") { Description = "0..1; 0.8 pulls noise down by 14 dB", DefaultValueFactory = _ => 0.8 };
+        var noiseClip = new Option<string?>("--noise-clip") { Description = "START-END seconds of the input that hold only noise (stationary profile)" };
+        var noiseFile = new Option<string?>("--noise-file") { Description = "A separate recording of the noise (at most 60 s) for the stationary profile" };
+        var normalizeVolume = new Option<string>("--normalize-volume") { Description = "on, or off to keep the level (measure only)", DefaultValueFactory = _ => "on" };
+        var isolateVoice = new Option<bool>("--isolate-voice") { Description = "Keep the speech band (80-7600 Hz) and, from stereo, the centre" };
 
         var command = new Command("normalize", "Normalize loudness (EBU R128) and convert, on an embedded cluster")
         {
             input, output, target, truePeak, sampleRate, channels, highPass, chunkSeconds, format, json, dataDir, verbose,
+            denoise, denoiseStrength, noiseClip, noiseFile, isolateVoice, normalizeVolume,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -52,8 +59,25 @@ public static class NormalizeCommand
                     HighPassHz = ParseOff(parse.GetValue(highPass)!, "--highpass"),
                     ChunkSeconds = parse.GetValue(chunkSeconds),
                     OutputFormat = OutputFormats.Name(chosenFormat),
-                }.Validated();
-                return await RunAsync(inputPath, outputPath, options, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
+                    Denoise = ParseDenoise(parse.GetValue(denoise)!),
+                    DenoiseStrength = parse.GetValue(denoiseStrength),
+                    IsolateVoice = parse.GetValue(isolateVoice),
+                    NormalizeVolume = parse.GetValue(normalizeVolume) switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        var other => throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--normalize-volume must be on or off, not \"{other}\""),
+                    },
+                };
+                if (parse.GetValue(noiseClip) is { } clip)
+                {
+                    var (start, end) = ParseRange(clip, "--noise-clip");
+                    options = options with { NoiseClipStartSeconds = start, NoiseClipEndSeconds = end };
+                }
+                var noisePath = parse.GetValue(noiseFile) is { } nf ? InputFile.Resolve(nf) : null;
+                // The noise file's blob key is known only after ingest; validate as if it were there.
+                (options with { NoiseFileKey = noisePath is null ? null : "pending" }).Validated();
+                return await RunAsync(inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
             }
             catch (AudioGrainsException e)
             {
@@ -67,7 +91,7 @@ public static class NormalizeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string inputPath, string outputPath, NormalizeOptions options, bool json,
+    private static async Task<int> RunAsync(string inputPath, string outputPath, NormalizeOptions options, string? noisePath, bool json,
         string? dataDirectory, bool verbose, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
@@ -81,6 +105,11 @@ public static class NormalizeCommand
             await using var cluster = await EmbeddedCluster.StartAsync(dataRoot, verbose, ct);
             try
             {
+                if (noisePath is not null)
+                {
+                    await using var noise = new FileStream(noisePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+                    options = options with { NoiseFileKey = await cluster.Ingestor.IngestNoiseAsync(jobId, noise, Path.GetFileName(noisePath), ct) };
+                }
                 JobSpec spec;
                 await using (var source = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))
                 {
@@ -104,7 +133,7 @@ public static class NormalizeCommand
                 MoveOutput(cluster.Blobs.PathOf(final.OutputKey!), outputPath);
                 var report = final.Report!;
                 Console.Out.WriteLine(json
-                    ? LoudnessJson.Normalization(report, watch.Elapsed.TotalSeconds)
+                    ? LoudnessJson.Normalization(report, final.Options!, watch.Elapsed.TotalSeconds)
                     : TextReport.Normalization(report, watch.Elapsed.TotalSeconds, outputPath));
                 return 0;
             }
@@ -166,6 +195,24 @@ public static class NormalizeCommand
         {
             throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"{name} must be a number or keep, not \"{value}\"");
         }
+    }
+
+    private static NoiseReduction ParseDenoise(string value) => value switch
+    {
+        "off" => NoiseReduction.Off,
+        "stationary" => NoiseReduction.Stationary,
+        "nonstationary" => NoiseReduction.NonStationary,
+        _ => throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--denoise must be off, stationary or nonstationary, not \"{value}\""),
+    };
+
+    private static (double Start, double End) ParseRange(string value, string name)
+    {
+        var parts = value.Split('-');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var start)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var end))
+            return (start, end);
+        throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"{name} must be START-END in seconds (e.g. 0-2.5), not \"{value}\"");
     }
 
     private static double? ParseOff(string value, string name)

@@ -16,7 +16,9 @@ public sealed record ChunkPlan(long TotalFrames, int ChunkFrames, int GridFrames
     /// <summary>Frames of context before a chunk: enough to settle the IIR filters (0.5 s) and the true-peak FIR.</summary>
     public static int PreRollFramesFor(int sampleRate) => Math.Max(sampleRate / 2, 16);
 
-    public int PreRoll(int index, int sampleRate) => (int)Math.Min(Start(index), PreRollFramesFor(sampleRate));
+    /// <summary>Pre-roll of a chunk, rounded up to a multiple of <paramref name="align"/> (the STFT hop, when frames must line up).</summary>
+    public int PreRoll(int index, int sampleRate, int align = 1) =>
+        (int)Math.Min(Start(index), (PreRollFramesFor(sampleRate) + align - 1) / align * align);
 
     public static ChunkPlan Create(long totalFrames, int sampleRate, double chunkSeconds, int gridFrames)
     {

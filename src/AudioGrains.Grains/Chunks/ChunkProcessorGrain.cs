@@ -22,7 +22,7 @@ public sealed class ChunkProcessorGrain(
     public async Task<ChunkOutcome> ProcessAsync(ChunkWork work)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = work.JobId, ["CorrelationId"] = work.CorrelationId, ["Chunk"] = work.Index });
-        if (ChunkProcessor.IsDone(work, blobs))
+        if (work.Gate is null ? ChunkProcessor.IsDone(work, blobs) : SpectralChunkProcessor.IsDone(work, blobs))
         {
             logger.LogInformation("Reused chunk {Chunk} of job {JobId} on silo {Silo}", work.Index, work.JobId, silo.Name);
             return new ChunkOutcome { Index = work.Index, Silo = silo.Name, Reused = true };
@@ -30,11 +30,29 @@ public sealed class ChunkProcessorGrain(
 
         var watch = Stopwatch.StartNew();
         var ct = CancellationToken.None;
-        await limiter.RunAsync(token => ChunkProcessor.Process(work, blobs, options.BlockFrames, token), ct);
-        logger.LogInformation("Processed chunk {Chunk} of job {JobId} on silo {Silo} in {ElapsedMs:F0} ms",
-            work.Index, work.JobId, silo.Name, watch.Elapsed.TotalMilliseconds);
+        await limiter.RunAsync(token => Run(work, token), ct);
+        logger.LogInformation("Processed chunk {Chunk} of job {JobId} on silo {Silo} in {ElapsedMs:F0} ms ({Pass})",
+            work.Index, work.JobId, silo.Name, watch.Elapsed.TotalMilliseconds, work.Pass);
         // Nothing is kept in memory between calls; let the activation go soon.
         DeactivateOnIdle();
         return new ChunkOutcome { Index = work.Index, Silo = silo.Name, ElapsedSeconds = watch.Elapsed.TotalSeconds };
+    }
+
+    private bool Run(ChunkWork work, CancellationToken ct)
+    {
+        switch (work.Pass)
+        {
+            case ChunkPass.Maxima:
+                SpectralChunkProcessor.MeasureMaxima(work, blobs, ct);
+                break;
+            case ChunkPass.Noise:
+                SpectralChunkProcessor.MeasureNoise(work, blobs, ct);
+                break;
+            default:
+                if (work.Gate is null) ChunkProcessor.Process(work, blobs, options.BlockFrames, ct);
+                else SpectralChunkProcessor.Process(work, blobs, ct);
+                break;
+        }
+        return true;
     }
 }

@@ -13,10 +13,30 @@ public sealed class InputIngestor(IBlobStore blobs, ProcessingOptions options)
     public async Task<JobSpec> IngestAsync(string jobId, Stream source, string fileName, NormalizeOptions normalize,
         string correlationId, CancellationToken ct)
     {
+        var (bytes, sha256) = await StoreAsync(JobBlobKeys.Input(jobId), source, fileName, ct).ConfigureAwait(false);
+        return new JobSpec
+        {
+            InputKey = JobBlobKeys.Input(jobId),
+            FileName = fileName,
+            InputBytes = bytes,
+            InputSha256 = sha256,
+            Options = normalize,
+            CorrelationId = correlationId,
+        };
+    }
+
+    /// <summary>Stores a separate noise recording for a job; returns its blob key for <see cref="NormalizeOptions.NoiseFileKey"/>.</summary>
+    public async Task<string> IngestNoiseAsync(string jobId, Stream source, string fileName, CancellationToken ct)
+    {
+        await StoreAsync(JobBlobKeys.NoiseInput(jobId), source, fileName, ct).ConfigureAwait(false);
+        return JobBlobKeys.NoiseInput(jobId);
+    }
+
+    private async Task<(long Bytes, string Sha256)> StoreAsync(string key, Stream source, string fileName, CancellationToken ct)
+    {
         if (blobs.AvailableBytes() < options.MinFreeBytes)
             throw new AudioGrainsException(ErrorCodes.InsufficientDisk, $"not enough free disk space to accept \"{fileName}\"");
 
-        var key = JobBlobKeys.Input(jobId);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var write = blobs.Create(key);
         var buffer = new byte[1 << 16];
@@ -33,14 +53,6 @@ public sealed class InputIngestor(IBlobStore blobs, ProcessingOptions options)
         }
         if (total == 0) throw new AudioGrainsException(ErrorCodes.EmptyInput, $"\"{fileName}\" is empty");
         write.Commit();
-        return new JobSpec
-        {
-            InputKey = key,
-            FileName = fileName,
-            InputBytes = total,
-            InputSha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
-            Options = normalize,
-            CorrelationId = correlationId,
-        };
+        return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

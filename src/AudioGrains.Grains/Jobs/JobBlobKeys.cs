@@ -17,5 +17,21 @@ public static class JobBlobKeys
 
     public static string ChunkStatistics(string chunkKey) => chunkKey + ".stats";
 
+    public static string ChunkMaxima(string chunkKey) => chunkKey + ".maxima";
+
+    public static string ChunkNoise(string chunkKey) => chunkKey + ".noise";
+
+    /// <summary>The separate noise recording, as uploaded and as working PCM.</summary>
+    public static string NoiseInput(string jobId) => $"jobs/{jobId}/noise-input";
+
+    public static string NoisePcm(string jobId) => $"jobs/{jobId}/work/noise.f32";
+
+    /// <summary>Merged analysis results: the signal's per-bin maxima, the noise source's maxima and its profile.</summary>
+    public static string SignalMaxima(string jobId) => $"jobs/{jobId}/work/signal.maxima";
+
+    public static string NoiseMaxima(string jobId) => $"jobs/{jobId}/work/noise.maxima";
+
+    public static string NoiseProfile(string jobId) => $"jobs/{jobId}/work/noise.profile";
+
     public static string Output(string jobId, string extension) => $"jobs/{jobId}/output{extension}";
 }

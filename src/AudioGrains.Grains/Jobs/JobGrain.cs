@@ -20,6 +20,7 @@ public sealed class JobGrain(
     MediaProbe probe,
     PcmDecoder decoder,
     PcmEncoder encoder,
+    FfmpegOptions ffmpeg,
     ProcessingOptions options,
     MediaLimits limits,
     SiloIdentity silo,
@@ -159,6 +160,7 @@ public sealed class JobGrain(
                     {
                         case JobPhase.Queued or JobPhase.Probing: await ProbeAsync(ct); break;
                         case JobPhase.Decoding: await DecodeAsync(ct); break;
+                        case JobPhase.Analyzing: await AnalyzeAsync(ct); break;
                         case JobPhase.Processing: await ProcessChunksAsync(ct); break;
                         case JobPhase.Assembling: await AssembleAsync(ct); break;
                         default: throw new InvalidOperationException($"unexpected phase {S.Phase}");
@@ -200,9 +202,12 @@ public sealed class JobGrain(
     private async Task DecodeAsync(CancellationToken ct)
     {
         var spec = S.Spec!;
+        var options = spec.Options;
         var media = S.Media!;
-        var rate = spec.Options.SampleRate ?? media.SampleRate;
-        var channels = spec.Options.Mono ? 1 : media.Channels;
+        var rate = options.SampleRate ?? media.SampleRate;
+        // Voice isolation of stereo to mono extracts the centre, so the stereo image must survive the decode.
+        var centre = options.IsolateVoice && options.Mono && media.Channels == 2;
+        var channels = options.Mono && !centre ? 1 : media.Channels;
         var watch = Stopwatch.StartNew();
         // One sequential decode: the working PCM for the chunks, and the input as it is for its report.
         var inputMeter = new LoudnessMeter(media.SampleRate, media.Channels, ChannelWeights.For(media.Channels, media.ChannelLayout));
@@ -210,23 +215,160 @@ public sealed class JobGrain(
             new PcmFormat(rate, channels), blobs.PathForWriting(JobBlobKeys.Pcm(JobId)), block => inputMeter.Add(block), ct), ct);
         if (frames == 0)
             throw new AudioGrainsException(ErrorCodes.InvalidMedia, $"no audio could be decoded from \"{spec.FileName}\"");
+        if (options.NoiseFileKey is { } noiseKey)
+            await DecodeNoiseFileAsync(noiseKey, rate, channels, ct);
 
-        var grid = LoudnessSegments.Length(rate);
-        var plan = ChunkPlan.Create(frames, rate, spec.Options.ChunkSeconds, grid);
+        var gate = GateFor(options, centre);
+        var segment = LoudnessSegments.Length(rate);
+        var grid = gate is null ? segment : LeastCommonMultiple(segment, new SpectralGateOptions().Hop);
+        var plan = ChunkPlan.Create(frames, rate, options.ChunkSeconds, grid);
+        if (options.NoiseClipStartSeconds is { } clipStart && options.NoiseClipEndSeconds is { } clipEnd)
+        {
+            var hop = new SpectralGateOptions().Hop;
+            var first = (long)Math.Floor(clipStart * rate / hop) * hop;
+            var last = Math.Min(frames, (long)Math.Ceiling(clipEnd * rate / hop) * hop);
+            if (first >= last)
+                throw new AudioGrainsException(ErrorCodes.InvalidOptions,
+                    $"the noise clip {clipStart:0.###}-{clipEnd:0.###} s lies outside \"{spec.FileName}\" ({(double)frames / rate:0.###} s)");
+            S.NoiseClipStartFrame = first;
+            S.NoiseClipEndFrame = last;
+        }
         S.Input = inputMeter.Result().ToReport();
         S.WorkSampleRate = rate;
         S.WorkChannels = channels;
+        S.OutputChannels = centre ? 1 : channels;
         S.ChannelWeights = ChannelWeights.For(channels, channels == media.Channels ? media.ChannelLayout : null);
         S.TotalFrames = frames;
         S.ChunkFrames = plan.ChunkFrames;
         S.GridFrames = grid;
-        S.CompletedChunks = new byte[(plan.Count + 7) / 8];
+        S.ResetChunkProgress(plan.Count);
         S.StepSeconds["decode"] = watch.Elapsed.TotalSeconds;
-        S.Phase = JobPhase.Processing;
+        S.Phase = options.Denoise == NoiseReduction.Stationary ? JobPhase.Analyzing : JobPhase.Processing;
+        S.AnalysisPass = S.Phase == JobPhase.Analyzing ? 1 : 0;
         S.Attempts = 0;
         await WriteAsync();
         logger.LogInformation("Job {JobId} decoded {Frames} frames at {SampleRate} Hz, {Channels} ch into {ChunkCount} chunks",
             JobId, frames, rate, channels, plan.Count);
+    }
+
+    /// <summary>The separate noise recording, decoded to the working format; short by rule, so it is analysed whole.</summary>
+    private async Task DecodeNoiseFileAsync(string noiseKey, int rate, int channels, CancellationToken ct)
+    {
+        var path = blobs.PathOf(noiseKey);
+        var noiseLimits = limits with { MaxDurationSeconds = MaxNoiseFileSeconds };
+        var info = await Task.Run(() => probe.ProbeAsync(path, noiseLimits, ct), ct);
+        var noiseDecoder = new PcmDecoder(ffmpeg, noiseLimits);
+        await Task.Run(() => noiseDecoder.DecodeAsync(path, info, new PcmFormat(rate, channels),
+            blobs.PathForWriting(JobBlobKeys.NoisePcm(JobId)), null, ct), ct);
+    }
+
+    private const double MaxNoiseFileSeconds = 60;
+
+    private static GateSpec? GateFor(NormalizeOptions options, bool centre) =>
+        options.Denoise == NoiseReduction.Off && !options.IsolateVoice
+            ? null
+            : new GateSpec { Mode = options.Denoise, Strength = options.DenoiseStrength, IsolateVoice = options.IsolateVoice, CentreExtraction = centre };
+
+    private GateSpec? Gate() => GateFor(S.Spec!.Options, S.OutputChannels == 1 && S.WorkChannels == 2);
+
+    private static int LeastCommonMultiple(int a, int b) => a / (int)System.Numerics.BigInteger.GreatestCommonDivisor(a, b) * b;
+
+    /// <summary>
+    /// Stationary noise reduction needs two global statistics before any chunk can be processed:
+    /// pass 1, the per-bin maxima (the dB floor) of the signal and of the noise source; pass 2, the
+    /// noise source's per-bin mean and deviation. Both are computed per chunk and merged exactly.
+    /// </summary>
+    private async Task AnalyzeAsync(CancellationToken ct)
+    {
+        var plan = Plan();
+        var watch = Stopwatch.StartNew();
+        var noiseFile = S.Spec!.Options.NoiseFileKey is not null;
+        if (S.AnalysisPass == 1)
+        {
+            await RunChunksAsync(ChunkPass.Maxima, Enumerable.Range(0, plan.Count).ToList(), ct);
+            var jobId = JobId;
+            var (signal, clip) = await Task.Run(() => MergeMaxima(blobs, jobId, plan.Count), ct);
+            DoubleArrayBlob.Write(blobs, JobBlobKeys.SignalMaxima(JobId), signal.ToArray());
+            var noiseMaxima = noiseFile ? (await NoiseFileAnalysisAsync(ct)).Maxima : clip ?? signal;
+            DoubleArrayBlob.Write(blobs, JobBlobKeys.NoiseMaxima(JobId), noiseMaxima.ToArray());
+            S.AnalysisPass = 2;
+            S.ResetChunkProgress(plan.Count);
+        }
+        else
+        {
+            NoiseProfile profile;
+            if (noiseFile)
+            {
+                profile = (await NoiseFileAnalysisAsync(ct)).Profile;
+            }
+            else
+            {
+                var indices = Enumerable.Range(0, plan.Count).Where(i => OverlapsNoiseClip(plan, i)).ToList();
+                await RunChunksAsync(ChunkPass.Noise, indices, ct);
+                var jobId = JobId;
+                profile = await Task.Run(() => MergeNoise(blobs, jobId, indices), ct);
+            }
+            DoubleArrayBlob.Write(blobs, JobBlobKeys.NoiseProfile(JobId), profile.ToArray());
+            S.Phase = JobPhase.Processing;
+            S.AnalysisPass = 0;
+            S.ResetChunkProgress(plan.Count);
+        }
+        S.StepSeconds["analyze"] = S.StepSeconds.GetValueOrDefault("analyze") + watch.Elapsed.TotalSeconds;
+        S.Attempts = 0;
+        await WriteAsync();
+    }
+
+    private static (BinMaxima Signal, BinMaxima? Clip) MergeMaxima(IBlobStore blobs, string jobId, int count)
+    {
+        BinMaxima? signal = null, clip = null;
+        for (var i = 0; i < count; i++)
+        {
+            var flat = DoubleArrayBlob.Read(blobs, JobBlobKeys.ChunkMaxima(JobBlobKeys.Chunk(jobId, i)));
+            var signalLength = (int)flat[0];
+            var chunkSignal = BinMaxima.FromArray(flat.AsSpan(1, signalLength).ToArray());
+            if (signal is null) signal = chunkSignal; else signal.Merge(chunkSignal);
+            if (flat.Length > 1 + signalLength)
+            {
+                var chunkClip = BinMaxima.FromArray(flat.AsSpan(1 + signalLength).ToArray());
+                if (clip is null) clip = chunkClip; else clip.Merge(chunkClip);
+            }
+        }
+        return (signal!, clip);
+    }
+
+    private static NoiseProfile MergeNoise(IBlobStore blobs, string jobId, IReadOnlyList<int> indices)
+    {
+        NoiseProfile? merged = null;
+        foreach (var i in indices)
+        {
+            var flat = DoubleArrayBlob.Read(blobs, JobBlobKeys.ChunkNoise(JobBlobKeys.Chunk(jobId, i)));
+            if (flat.Length == 0) continue;
+            var part = NoiseProfile.FromArray(flat);
+            if (merged is null) merged = part; else merged.Merge(part);
+        }
+        return merged ?? throw new AudioGrainsException(ErrorCodes.InvalidOptions, "the noise clip holds no whole STFT frame");
+    }
+
+    private bool OverlapsNoiseClip(ChunkPlan plan, int index) =>
+        S.NoiseClipStartFrame is not { } first || S.NoiseClipEndFrame is not { } last
+        || (plan.Start(index) < last && plan.Start(index) + plan.Length(index) > first);
+
+    /// <summary>Maxima and profile of the separate noise recording, analysed whole (it is at most a minute long).</summary>
+    private Task<(BinMaxima Maxima, NoiseProfile Profile)> NoiseFileAnalysisAsync(CancellationToken ct)
+    {
+        // Everything the thread pool needs is read here, on the grain's own scheduler.
+        var options = Gate()!.ToOptions(S.WorkSampleRate);
+        var (rate, channels, path) = (S.WorkSampleRate, S.WorkChannels, blobs.PathOf(JobBlobKeys.NoisePcm(JobId)));
+        return Task.Run(() =>
+        {
+            var gate = new SpectralGate(options, rate, channels);
+            var frames = new FileInfo(path).Length / (channels * sizeof(float));
+            using var pcm = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var samples = PcmWindow.Read(pcm, 0, frames, channels, ct);
+            var window = new SignalWindow(samples, channels, 0, frames);
+            var maxima = gate.MeasureMaxima(window, 0, frames);
+            return (maxima, gate.MeasureNoise(window, 0, frames, maxima));
+        }, ct);
     }
 
     private async Task ProcessChunksAsync(CancellationToken ct)
@@ -239,18 +381,37 @@ public sealed class JobGrain(
             await WriteAsync();
             return;
         }
-        var plan = Plan();
         var watch = Stopwatch.StartNew();
+        try
+        {
+            await RunChunksAsync(ChunkPass.Process, Enumerable.Range(0, Plan().Count).ToList(), ct);
+        }
+        finally
+        {
+            S.StepSeconds["process"] = S.StepSeconds.GetValueOrDefault("process") + watch.Elapsed.TotalSeconds;
+        }
+        S.Phase = JobPhase.Assembling;
+        S.Attempts = 0;
+        await WriteAsync();
+    }
+
+    /// <summary>
+    /// Fans one pass out over the chunks not yet recorded complete, a bounded number in flight,
+    /// each retried with backoff; completions are checkpointed in batches.
+    /// </summary>
+    private async Task RunChunksAsync(ChunkPass pass, IReadOnlyList<int> indices, CancellationToken ct)
+    {
+        var plan = Plan();
         var lastCheckpoint = Stopwatch.StartNew();
         using var inFlight = new SemaphoreSlim(options.MaxChunksInFlight);
-        var pending = Enumerable.Range(0, plan.Count).Where(i => !S.IsChunkComplete(i)).ToList();
+        var pending = indices.Where(i => !S.IsChunkComplete(i)).ToList();
 
         async Task RunChunkAsync(int index)
         {
             await inFlight.WaitAsync(ct);
             try
             {
-                var work = WorkFor(plan, index);
+                var work = WorkFor(plan, index, pass);
                 var grain = GrainFactory.GetGrain<IChunkProcessorGrain>($"{JobId}/{index}");
                 for (var attempt = 1; ; attempt++)
                 {
@@ -269,8 +430,8 @@ public sealed class JobGrain(
                     catch (Exception e) when (!ct.IsCancellationRequested && attempt < options.MaxChunkAttempts)
                     {
                         var delay = RetryDelay.For(attempt, options.RetryBaseDelay, options.RetryMaxDelay);
-                        logger.LogWarning("Chunk {Chunk} of job {JobId} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {Error}",
-                            index, JobId, attempt, delay.TotalMilliseconds, e.Message);
+                        logger.LogWarning("Chunk {Chunk} of job {JobId} failed in pass {Pass} (attempt {Attempt}), retrying in {DelayMs:F0} ms: {Error}",
+                            index, JobId, pass, attempt, delay.TotalMilliseconds, e.Message);
                         await Task.Delay(delay, ct);
                     }
                 }
@@ -281,17 +442,7 @@ public sealed class JobGrain(
             }
         }
 
-        try
-        {
-            await Task.WhenAll(pending.Select(RunChunkAsync));
-        }
-        finally
-        {
-            S.StepSeconds["process"] = S.StepSeconds.GetValueOrDefault("process") + watch.Elapsed.TotalSeconds;
-        }
-        S.Phase = JobPhase.Assembling;
-        S.Attempts = 0;
-        await WriteAsync();
+        await Task.WhenAll(pending.Select(RunChunkAsync));
     }
 
     private async Task AssembleAsync(CancellationToken ct)
@@ -299,7 +450,7 @@ public sealed class JobGrain(
         var spec = S.Spec!;
         var plan = Plan();
         var rate = S.WorkSampleRate;
-        var channels = S.WorkChannels;
+        var channels = S.OutputChannels;
         var watch = Stopwatch.StartNew();
 
         var merged = await Task.Run(() => LoudnessMerge.Of(Enumerable.Range(0, plan.Count).Select(ReadStatistics), rate), ct);
@@ -424,21 +575,35 @@ public sealed class JobGrain(
 
     private int ChunkCountOrZero() => S.ChunkFrames > 0 ? Plan().Count : 0;
 
-    private ChunkWork WorkFor(ChunkPlan plan, int index) => new()
+    private ChunkWork WorkFor(ChunkPlan plan, int index, ChunkPass pass)
     {
-        JobId = JobId,
-        Index = index,
-        PcmKey = JobBlobKeys.Pcm(JobId),
-        OutputKey = JobBlobKeys.Chunk(JobId, index),
-        StartFrame = plan.Start(index),
-        Frames = plan.Length(index),
-        PreRollFrames = plan.PreRoll(index, S.WorkSampleRate),
-        SampleRate = S.WorkSampleRate,
-        Channels = S.WorkChannels,
-        HighPassHz = S.Spec!.Options.HighPassHz,
-        ChannelWeights = S.ChannelWeights,
-        CorrelationId = S.Spec.CorrelationId,
-    };
+        var gate = Gate();
+        var stationary = gate?.Mode == NoiseReduction.Stationary;
+        return new ChunkWork
+        {
+            JobId = JobId,
+            Index = index,
+            PcmKey = JobBlobKeys.Pcm(JobId),
+            OutputKey = JobBlobKeys.Chunk(JobId, index),
+            StartFrame = plan.Start(index),
+            Frames = plan.Length(index),
+            // With the STFT stage the pre-roll is processed too, so it must start on the hop grid.
+            PreRollFrames = plan.PreRoll(index, S.WorkSampleRate, gate is null ? 1 : new SpectralGateOptions().Hop),
+            SampleRate = S.WorkSampleRate,
+            Channels = S.WorkChannels,
+            HighPassHz = S.Spec!.Options.HighPassHz,
+            ChannelWeights = S.ChannelWeights,
+            CorrelationId = S.Spec.CorrelationId,
+            Pass = pass,
+            Gate = gate,
+            TotalFrames = S.TotalFrames,
+            SignalMaximaKey = stationary && pass == ChunkPass.Process ? JobBlobKeys.SignalMaxima(JobId) : null,
+            NoiseProfileKey = stationary && pass == ChunkPass.Process ? JobBlobKeys.NoiseProfile(JobId) : null,
+            NoiseMaximaKey = pass == ChunkPass.Noise ? JobBlobKeys.NoiseMaxima(JobId) : null,
+            NoiseClipStartFrame = S.NoiseClipStartFrame,
+            NoiseClipEndFrame = S.NoiseClipEndFrame,
+        };
+    }
 
     private string CompletedRanges()
     {
@@ -465,7 +630,8 @@ public sealed class JobGrain(
             JobPhase.Queued => 0,
             JobPhase.Probing => 1,
             JobPhase.Decoding => 3,
-            JobPhase.Processing => 10 + (total == 0 ? 0 : 80 * done / total),
+            JobPhase.Analyzing => 5 + (int)(5 * (S.AnalysisPass - 1 + (total == 0 ? 0 : (double)done / total))),
+            JobPhase.Processing => 15 + (total == 0 ? 0 : 75 * done / total),
             JobPhase.Assembling => 92,
             JobPhase.Completed => 100,
             _ => 0,

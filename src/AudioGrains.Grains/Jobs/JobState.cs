@@ -31,6 +31,18 @@ public sealed class JobState
     [Id(19)] public string? OutputKey { get; set; }
     [Id(20)] public double[] ChannelWeights { get; set; } = [];
 
+    /// <summary>1: per-bin maxima; 2: noise statistics (stationary noise reduction only).</summary>
+    [Id(21)] public int AnalysisPass { get; set; }
+
+    /// <summary>Channels of the processed output: the working channels, or 1 when the centre is extracted from stereo.</summary>
+    [Id(22)] public int OutputChannels { get; set; }
+
+    [Id(23)] public long? NoiseClipStartFrame { get; set; }
+
+    [Id(24)] public long? NoiseClipEndFrame { get; set; }
+
+    public void ResetChunkProgress(int count) => CompletedChunks = new byte[(count + 7) / 8];
+
     public bool IsChunkComplete(int index) => (CompletedChunks[index >> 3] & (1 << (index & 7))) != 0;
 
     public void MarkChunkComplete(int index) => CompletedChunks[index >> 3] |= (byte)(1 << (index & 7));

@@ -1,0 +1,79 @@
+using System.Numerics;
+
+namespace AudioGrains.Dsp;
+
+/// <summary>
+/// Settings of <see cref="SpectralGate"/>. The defaults are those the Python service passed to
+/// noisereduce's reduce_noise (stationary, prop_decrease 0.8, 1.5 std, 500 Hz / 50 ms mask
+/// smoothing, n_fft 1024, hop 256) and noisereduce's own for the non-stationary gate.
+/// </summary>
+public sealed record SpectralGateOptions
+{
+    /// <summary>Voice band of the speech band-pass at 16 kHz (DSP.md §5).</summary>
+    public const double VoiceBandLowHz = 80;
+
+    public const double VoiceBandHighHz = 7600;
+
+    public DenoiseMode Mode { get; init; } = DenoiseMode.Stationary;
+
+    /// <summary>noisereduce's prop_decrease: 1 removes gated bins, 0 leaves the signal as it is.</summary>
+    public double Strength { get; init; } = 0.8;
+
+    /// <summary>noisereduce's n_std_thresh_stationary: threshold = mean + this × std of the noise's dB.</summary>
+    public double ThresholdStd { get; init; } = 1.5;
+
+    public double FreqMaskSmoothHz { get; init; } = 500;
+
+    public double TimeMaskSmoothMs { get; init; } = 50;
+
+    public int FftSize { get; init; } = 1024;
+
+    public int Hop { get; init; } = 256;
+
+    /// <summary>Non-stationary: time constant of the magnitude smoother (noisereduce's time_constant_s).</summary>
+    public double TimeConstantSeconds { get; init; } = 2.0;
+
+    /// <summary>Non-stationary: how far above its smoothed magnitude a bin must be to pass (thresh_n_mult_nonstationary).</summary>
+    public double NonStationaryThresholdMultiplier { get; init; } = 2;
+
+    /// <summary>Non-stationary: slope of the sigmoid (sigmoid_slope_nonstationary).</summary>
+    public double NonStationarySigmoidSlope { get; init; } = 10;
+
+    /// <summary>Lower edge of the voice band in Hz; null is no lower limit.</summary>
+    public double? BandLowHz { get; init; }
+
+    /// <summary>Upper edge of the voice band in Hz; null is no upper limit.</summary>
+    public double? BandHighHz { get; init; }
+
+    /// <summary>Stereo in, mono centre out (a per-bin centre estimate); needs exactly 2 input channels.</summary>
+    public bool CentreExtraction { get; init; }
+
+    /// <summary>True when a band limit is set.</summary>
+    public bool HasBand => BandLowHz is not null || BandHighHz is not null;
+
+    /// <summary>This instance when every setting is usable at <paramref name="sampleRate"/>; otherwise an <see cref="ArgumentException"/> naming the bad value.</summary>
+    public SpectralGateOptions Validated(int sampleRate)
+    {
+        if (sampleRate < 1) throw new ArgumentException($"Sample rate {sampleRate} must be positive.", nameof(sampleRate));
+        if (!Enum.IsDefined(Mode)) throw Bad($"Mode {Mode} is not a denoise mode.");
+        if (!(Strength is >= 0 and <= 1)) throw Bad($"Strength {Strength} must be in [0, 1].");
+        if (!double.IsFinite(ThresholdStd)) throw Bad($"ThresholdStd {ThresholdStd} must be finite.");
+        if (!(double.IsFinite(FreqMaskSmoothHz) && FreqMaskSmoothHz >= 0)) throw Bad($"FreqMaskSmoothHz {FreqMaskSmoothHz} must be finite and >= 0.");
+        if (!(double.IsFinite(TimeMaskSmoothMs) && TimeMaskSmoothMs >= 0)) throw Bad($"TimeMaskSmoothMs {TimeMaskSmoothMs} must be finite and >= 0.");
+        if (FftSize is < 256 or > 8192 || !BitOperations.IsPow2(FftSize)) throw Bad($"FftSize {FftSize} must be a power of two from 256 to 8192.");
+        if (Hop < 1 || FftSize % Hop != 0 || Hop > FftSize / 2) throw Bad($"Hop {Hop} must divide FftSize {FftSize} and be at most FftSize/2 ({FftSize / 2}).");
+        if (!(double.IsFinite(TimeConstantSeconds) && TimeConstantSeconds > 0)) throw Bad($"TimeConstantSeconds {TimeConstantSeconds} must be finite and > 0.");
+        if (!double.IsFinite(NonStationaryThresholdMultiplier)) throw Bad($"NonStationaryThresholdMultiplier {NonStationaryThresholdMultiplier} must be finite.");
+        if (!(double.IsFinite(NonStationarySigmoidSlope) && NonStationarySigmoidSlope > 0)) throw Bad($"NonStationarySigmoidSlope {NonStationarySigmoidSlope} must be finite and > 0.");
+        var nyquist = sampleRate / 2.0;
+        if (BandLowHz is { } low && !(double.IsFinite(low) && low > 0 && low < nyquist))
+            throw Bad($"BandLowHz {low} must be in (0, {nyquist}) Hz.");
+        if (BandHighHz is { } high && !(double.IsFinite(high) && high > 0 && high <= nyquist))
+            throw Bad($"BandHighHz {high} must be in (0, {nyquist}] Hz.");
+        if (BandLowHz is { } l && BandHighHz is { } h && !(l < h))
+            throw Bad($"BandLowHz {l} must be below BandHighHz {h}.");
+        return this;
+    }
+
+    private static ArgumentException Bad(string message) => new($"Invalid spectral gate options: {message}");
+}

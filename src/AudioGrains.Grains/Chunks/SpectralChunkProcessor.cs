@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using AudioGrains.Abstractions;
+using AudioGrains.Dsp;
+using AudioGrains.Grains.Jobs;
+using AudioGrains.Grains.Storage;
+
+namespace AudioGrains.Grains.Chunks;
+
+/// <summary>
+/// A chunk's work when the STFT stage runs (noise reduction, voice isolation). The chunk reads a
+/// window around itself: the gate's context on both sides (so frames and smoothing see what a
+/// whole-file pass sees), the loudness pre-roll, and before that the high-pass's warm-up. Zero
+/// padding happens only at the signal's true ends, so the result does not depend on the chunking.
+/// </summary>
+public static class SpectralChunkProcessor
+{
+    public static ChunkStatistics Process(ChunkWork work, IBlobStore blobs, CancellationToken ct)
+    {
+        var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
+        var outputChannels = gate.OutputChannels;
+        var outputStart = work.StartFrame - work.PreRollFrames;
+        var end = work.StartFrame + work.Frames;
+        var (window, _) = ReadWindow(work, blobs, gate, outputStart, end, ct);
+
+        var signalMaxima = work.SignalMaximaKey is { } sk ? BinMaxima.FromArray(DoubleArrayBlob.Read(blobs, sk)) : null;
+        var noise = work.NoiseProfileKey is { } nk ? NoiseProfile.FromArray(DoubleArrayBlob.Read(blobs, nk)) : null;
+        var output = new double[(end - outputStart) * outputChannels];
+        gate.Process(window.Window, outputStart, end, signalMaxima, noise, output);
+
+        var weights = outputChannels == work.Channels && work.ChannelWeights.Count == outputChannels
+            ? work.ChannelWeights.ToArray()
+            : ChannelWeights.For(outputChannels, null);
+        var meter = new LoudnessMeter(work.SampleRate, outputChannels, weights);
+        var preRoll = work.PreRollFrames * outputChannels;
+        meter.Prime(output.AsSpan(0, preRoll));
+        meter.Add(output.AsSpan(preRoll));
+
+        using var samples = blobs.Create(JobBlobKeys.ChunkSamples(work.OutputKey));
+        var block = new float[Math.Min(output.Length - preRoll, 1 << 14)];
+        for (var i = preRoll; i < output.Length; i += block.Length)
+        {
+            var n = Math.Min(block.Length, output.Length - i);
+            for (var j = 0; j < n; j++) block[j] = (float)output[i + j];
+            samples.Stream.Write(MemoryMarshal.AsBytes(block.AsSpan(0, n)));
+        }
+        var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
+        using (var stats = blobs.Create(JobBlobKeys.ChunkStatistics(work.OutputKey)))
+        {
+            statistics.WriteTo(stats.Stream);
+            stats.Commit();
+        }
+        samples.Commit();
+        return statistics;
+    }
+
+    /// <summary>Analysis pass 1: per-bin maxima of the frames this chunk owns, and of those inside the noise clip.</summary>
+    public static void MeasureMaxima(ChunkWork work, IBlobStore blobs, CancellationToken ct)
+    {
+        var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
+        var start = work.StartFrame;
+        var end = start + work.Frames;
+        var (window, _) = ReadWindow(work, blobs, gate, start, end, ct);
+        var signal = gate.MeasureMaxima(window.Window, start, end).ToArray();
+        double[] clip = [];
+        if (ClipPart(work, start, end) is var (from, to) && from < to)
+            clip = gate.MeasureMaxima(window.Window, from, to).ToArray();
+        // Layout: [signal length, signal..., clip...]; an empty clip part means this chunk holds none of the clip.
+        DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkMaxima(work.OutputKey), [signal.Length, .. signal, .. clip]);
+    }
+
+    /// <summary>Analysis pass 2: noise statistics of the owned frames of the noise source, floored with its merged maxima.</summary>
+    public static void MeasureNoise(ChunkWork work, IBlobStore blobs, CancellationToken ct)
+    {
+        var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
+        var start = work.StartFrame;
+        var end = start + work.Frames;
+        var (from, to) = ClipPart(work, start, end) ?? (start, end);
+        var floor = BinMaxima.FromArray(DoubleArrayBlob.Read(blobs, work.NoiseMaximaKey!));
+        var (window, _) = ReadWindow(work, blobs, gate, start, end, ct);
+        var profile = from < to ? gate.MeasureNoise(window.Window, from, to, floor).ToArray() : [];
+        DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkNoise(work.OutputKey), profile);
+    }
+
+    public static bool IsDone(ChunkWork work, IBlobStore blobs) => work.Pass switch
+    {
+        ChunkPass.Maxima => blobs.Exists(JobBlobKeys.ChunkMaxima(work.OutputKey)),
+        ChunkPass.Noise => blobs.Exists(JobBlobKeys.ChunkNoise(work.OutputKey)),
+        _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey)),
+    };
+
+    private static (long From, long To)? ClipPart(ChunkWork work, long start, long end) =>
+        work.NoiseClipStartFrame is { } cs && work.NoiseClipEndFrame is { } ce
+            ? (Math.Max(start, cs), Math.Min(end, ce))
+            : null;
+
+    private sealed record WindowData(double[] Samples, int Offset, int Channels, long FirstFrame, long TotalFrames)
+    {
+        public SignalWindow Window => new(Samples.AsSpan(Offset), Channels, FirstFrame, TotalFrames);
+    }
+
+    /// <summary>
+    /// Reads and high-passes the frames a range needs: [from − context − warm-up, to + context) within the signal.
+    /// The warm-up only settles the high-pass and is left out of the window the gate sees.
+    /// </summary>
+    private static (WindowData Window, long End) ReadWindow(ChunkWork work, IBlobStore blobs, SpectralGate gate, long from, long to, CancellationToken ct)
+    {
+        var warmUp = work.HighPassHz is null ? 0 : ChunkPlan.PreRollFramesFor(work.SampleRate);
+        var first = Math.Max(0, from - gate.ContextFrames - warmUp);
+        var last = Math.Min(work.TotalFrames, to + gate.ContextFrames);
+        using var pcm = File.OpenHandle(blobs.PathOf(work.PcmKey), FileMode.Open, FileAccess.Read, FileShare.Read);
+        var samples = PcmWindow.Read(pcm, first, last, work.Channels, ct);
+        if (work.HighPassHz is { } hz) new HighPassFilter(work.SampleRate, work.Channels, hz).Process(samples);
+        var windowStart = first == 0 ? 0 : first + warmUp;
+        var offset = checked((int)((windowStart - first) * work.Channels));
+        return (new WindowData(samples, offset, work.Channels, windowStart, work.TotalFrames), last);
+    }
+}
