@@ -64,13 +64,21 @@ public static class ChunkProcessor
         if (meter.Frames != work.Frames)
             throw new InvalidDataException($"chunk {work.Index} read {meter.Frames} frames, expected {work.Frames}");
 
+        return Commit(work, blobs, meter, samples);
+    }
+
+    /// <summary>
+    /// Writes the chunk's statistics, then commits its samples: their presence with the statistics
+    /// marks the chunk as done, so a crash in between leaves a chunk that is simply computed again.
+    /// </summary>
+    internal static ChunkStatistics Commit(ChunkWork work, IBlobStore blobs, LoudnessMeter meter, AtomicBlobWrite samples)
+    {
         var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
         using (var stats = blobs.Create(JobBlobKeys.ChunkStatistics(work.OutputKey)))
         {
             statistics.WriteTo(stats.Stream);
             stats.Commit();
         }
-        // Samples are committed last: their presence with the statistics marks the chunk as done.
         samples.Commit();
         return statistics;
     }

@@ -43,14 +43,7 @@ public static class SpectralChunkProcessor
             for (var j = 0; j < n; j++) block[j] = (float)output[i + j];
             samples.Stream.Write(MemoryMarshal.AsBytes(block.AsSpan(0, n)));
         }
-        var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
-        using (var stats = blobs.Create(JobBlobKeys.ChunkStatistics(work.OutputKey)))
-        {
-            statistics.WriteTo(stats.Stream);
-            stats.Commit();
-        }
-        samples.Commit();
-        return statistics;
+        return ChunkProcessor.Commit(work, blobs, meter, samples);
     }
 
     /// <summary>Analysis pass 1: per-bin maxima of the frames this chunk owns, and of those inside the noise clip.</summary>
@@ -85,8 +78,11 @@ public static class SpectralChunkProcessor
     {
         ChunkPass.Maxima => blobs.Exists(JobBlobKeys.ChunkMaxima(work.OutputKey)),
         ChunkPass.Noise => blobs.Exists(JobBlobKeys.ChunkNoise(work.OutputKey)),
-        _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey)),
+        _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey))
+             && blobs.Length(JobBlobKeys.ChunkSamples(work.OutputKey)) == (long)work.Frames * OutputChannels(work) * sizeof(float),
     };
+
+    private static int OutputChannels(ChunkWork work) => work.Gate?.CentreExtraction == true ? 1 : work.Channels;
 
     private static (long From, long To)? ClipPart(ChunkWork work, long start, long end) =>
         work.NoiseClipStartFrame is { } cs && work.NoiseClipEndFrame is { } ce
