@@ -62,7 +62,8 @@ public sealed class SpectralGate
     private readonly double[] _threshold;                       // [output channel][bin], stationary
     private readonly double[] _floor;                           // [output channel][bin], noise pass
     private readonly double[] _initial;                         // [output channel][bin], non-stationary start state
-    private double[] _store = [];                               // non-stationary smoother and masks
+    private double[] _store = [];                               // non-stationary: smoothed magnitudes, then masks
+    private int _maskStoreOffset;                               // where the masks start in _store
 
     public SpectralGate(SpectralGateOptions options, int sampleRate, int inputChannels)
     {
@@ -134,13 +135,14 @@ public sealed class SpectralGate
     public bool IsPassThrough => _options.Mode == DenoiseMode.Off && _band is null && !_options.CentreExtraction;
 
     /// <summary>
-    /// Frames of context <see cref="Process"/> needs before and after [start, end): the frames an
-    /// output sample's STFT frames cover (FftSize − Hop), plus the mask smoothing's n_t frames, plus
-    /// for the non-stationary gate the smoother's settling (<see cref="MagnitudeSmoother.SettlingFrames"/>).
-    /// A multiple of Hop. At 16 kHz with the defaults: 768 (off, band, centre), 1 536 (stationary),
-    /// 1 536 + 1 727·256 = 443 648 (non-stationary, 27.7 s).
+    /// Frames of context <see cref="Process"/> needs before and after [start, end): what the STFT
+    /// frames of an output sample cover (up to FftSize − 1 frames away; FftSize − Hop when start and
+    /// end lie on the hop grid), plus the mask smoothing's n_t frames, plus for the non-stationary
+    /// gate the smoother's settling (<see cref="MagnitudeSmoother.SettlingFrames"/>), in hops. At
+    /// 16 kHz with the defaults: 1 024 (off, band, centre), 1 792 (stationary),
+    /// 1 792 + 1 727·256 = 443 904 (non-stationary, 27.7 s).
     /// </summary>
-    public int ContextFrames => (_n / _hop - 1 + _timeRadius + _settlingFrames) * _hop;
+    public int ContextFrames => (_n / _hop + _timeRadius + _settlingFrames) * _hop;
 
     /// <summary>Mask smoothing half-widths (n_f bins, n_t frames); 0, 0 when off.</summary>
     public (int Bins, int Frames) SmoothingRadius => (_smoother?.FrequencyRadius ?? 0, _timeRadius);
@@ -157,7 +159,7 @@ public sealed class SpectralGate
     /// </summary>
     public BinMaxima MeasureMaxima(SignalWindow window, long start, long end)
     {
-        var grid = CheckRange(window, start, end, onHopGrid: false);
+        var grid = CheckRange(window, start, end);
         var maxima = new BinMaxima(_outputChannels, _bins);
         var (first, last) = grid.OwnedFrames(start, end);
         if (first > last) return maxima;
@@ -180,7 +182,7 @@ public sealed class SpectralGate
     public NoiseProfile MeasureNoise(SignalWindow window, long start, long end, BinMaxima floorOf)
     {
         ArgumentNullException.ThrowIfNull(floorOf);
-        var grid = CheckRange(window, start, end, onHopGrid: false);
+        var grid = CheckRange(window, start, end);
         CheckShape(floorOf.Channels, floorOf.Bins, nameof(floorOf));
         var profile = new NoiseProfile(_outputChannels, _bins);
         var (first, last) = grid.OwnedFrames(start, end);
@@ -205,7 +207,8 @@ public sealed class SpectralGate
     /// interleaved values). The window must hold [start − ContextFrames, end + ContextFrames) ∩ signal.
     /// Stationary needs <paramref name="signalMaxima"/> (this signal's merged maxima: the floor under
     /// its dB) and <paramref name="noise"/> (the merged profile of the noise source); the other modes
-    /// need neither. start is a multiple of Hop; end is one too, or the signal's end.
+    /// need neither. start and end may lie anywhere in the signal (the output does not depend on
+    /// where ranges begin or end).
     /// </summary>
     public void Process(SignalWindow window, long start, long end, BinMaxima? signalMaxima, NoiseProfile? noise, Span<double> output)
     {
@@ -362,8 +365,6 @@ public sealed class SpectralGate
             Unsafe.Add(ref rm, k) = Math.Sqrt(r * r + i * i) + SpectralDecibels.Epsilon > Unsafe.Add(ref rt, k) ? on : off;
         }
     }
-
-    private int _maskStoreOffset; // where the non-stationary masks start in _store
 
     /// <summary>
     /// Non-stationary: sigmoid masks of frames [maskFirst, maskLast] into the store, from the
@@ -698,18 +699,12 @@ public sealed class SpectralGate
 
     // ---- checks ------------------------------------------------------------------------------
 
-    /// <summary>Validates a range; Process needs it on the hop grid (its context assumes so), the analysis passes do not.</summary>
-    private StftGrid CheckRange(SignalWindow window, long start, long end, bool onHopGrid = true)
+    private StftGrid CheckRange(SignalWindow window, long start, long end)
     {
         if (window.Channels != _inputChannels)
             throw new ArgumentException($"The window has {window.Channels} channels; this gate takes {_inputChannels}.", nameof(window));
         if (start < 0 || start > end || end > window.TotalFrames)
             throw new ArgumentOutOfRangeException(nameof(start), $"[{start}, {end}) is not a range of the signal [0, {window.TotalFrames}).");
-        if (!onHopGrid) return Grid(window.TotalFrames);
-        if (start % _hop != 0)
-            throw new ArgumentException($"start {start} must be a multiple of the hop ({_hop}).", nameof(start));
-        if (end % _hop != 0 && end != window.TotalFrames)
-            throw new ArgumentException($"end {end} must be a multiple of the hop ({_hop}) or the signal's end ({window.TotalFrames}).", nameof(end));
         return Grid(window.TotalFrames);
     }
 

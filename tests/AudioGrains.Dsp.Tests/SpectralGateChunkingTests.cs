@@ -13,7 +13,8 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
     // than the context and longer ones.
     private static readonly int[] ChunkHops = [100, 25, 1, 7, 200, 50, 3, 75];
 
-    public static TheoryData<string> Setups => ["stationary", "stationary-band", "stationary-clip", "stereo-stationary", "centre-stationary-band", "off-band", "off-centre"];
+    public static TheoryData<string> Setups =>
+        ["stationary", "stationary-band", "stationary-clip", "stereo-stationary", "centre-stationary-band", "off-band", "off-centre", "stationary-100ms", "off-band-anywhere"];
 
     [Theory]
     [MemberData(nameof(Setups))]
@@ -28,10 +29,18 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
             "centre-stationary-band" => (new SpectralGateOptions { CentreExtraction = true, BandLowHz = 80, BandHighHz = 7600 }, 2, false),
             "off-band" => (new SpectralGateOptions { Mode = DenoiseMode.Off, BandLowHz = 80, BandHighHz = 7600 }, 1, false),
             "off-centre" => (new SpectralGateOptions { Mode = DenoiseMode.Off, CentreExtraction = true }, 2, false),
+            "stationary-100ms" => (new SpectralGateOptions(), 1, false),
+            "off-band-anywhere" => (new SpectralGateOptions { Mode = DenoiseMode.Off, BandLowHz = 80, BandHighHz = 7600 }, 1, false),
             _ => throw new ArgumentOutOfRangeException(nameof(setup)),
         };
         const int frames = 12 * Rate + 77; // the signal ends off the hop grid
-        var starts = ChunkStarts(frames);
+        // Chunks on the hop grid; on the 100 ms grid (1600 frames, 6.25 hops); or anywhere.
+        var starts = setup switch
+        {
+            "stationary-100ms" => ChunkStarts(frames, 1600, [16, 4, 1, 2, 30, 8, 1, 12]),
+            "off-band-anywhere" => ChunkStarts(frames, 331, ChunkHops),
+            _ => ChunkStarts(frames, 256, ChunkHops),
+        };
         var left = GateSignals.Programme(Rate, frames / (double)Rate, seed: 11, starts[3], starts[6] - 1);
         var x = channels == 1 ? left : GateSignals.Interleave(left, Stereo(left, seed: 12));
         var clip = useClip ? GateSignals.WhiteNoise(2 * Rate + 300, 0.01, seed: 13) : null;
@@ -108,10 +117,10 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
     [Fact]
     public void ContextFramesAt16kHz()
     {
-        Assert.Equal(768, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Off, BandLowHz = 80 }, Rate, 1).ContextFrames);
-        Assert.Equal(1536, new SpectralGate(new SpectralGateOptions(), Rate, 1).ContextFrames);
+        Assert.Equal(1024, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Off, BandLowHz = 80 }, Rate, 1).ContextFrames);
+        Assert.Equal(1792, new SpectralGate(new SpectralGateOptions(), Rate, 1).ContextFrames);
         var nonStationary = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
-        Assert.Equal(443648, nonStationary.ContextFrames); // (3 + 3 + 1727) hops: 27.7 s
+        Assert.Equal(443904, nonStationary.ContextFrames); // (4 + 3 + 1727) hops: 27.7 s
         output.WriteLine($"non-stationary context: {nonStationary.ContextFrames} frames = {nonStationary.ContextFrames / (double)Rate:F2} s");
     }
 
@@ -175,22 +184,24 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         var y = new double[end - start];
         var ok = new SignalWindow(x.AsSpan(start - context, end - start + 2 * context), 1, start - context, x.Length);
         gate.Process(ok, start, end, null, null, y);
-        var shortWindow = x.AsSpan(start - context + 256, end - start + 2 * context - 256).ToArray();
+        var cut = gate.Options.FftSize / 2; // on the hop grid the first FftSize − Hop frames of context are needed
+        var shortWindow = x.AsSpan(start - context + cut, end - start + 2 * context - cut).ToArray();
         var ex = Assert.Throws<ArgumentException>(() =>
-            gate.Process(new SignalWindow(shortWindow, 1, start - context + 256, x.Length), start, end, null, null, y));
+            gate.Process(new SignalWindow(shortWindow, 1, start - context + cut, x.Length), start, end, null, null, y));
         Assert.Contains("ContextFrames", ex.Message);
-        Assert.Throws<ArgumentException>(() => gate.Process(new SignalWindow(x, 1, 0, x.Length), 100, end, null, null, new double[end - 100]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => gate.Process(new SignalWindow(x, 1, 0, x.Length), 100, x.Length + 1, null, null, new double[x.Length + 1 - 100]));
+        Assert.Throws<ArgumentException>(() => gate.Process(new SignalWindow(x, 1, 0, x.Length), 100, end, null, null, new double[end - 99]));
     }
 
-    /// <summary>Chunk starts at cycled multiples of the hop, from 0.</summary>
-    private static long[] ChunkStarts(long frames)
+    /// <summary>Chunk starts from 0, chunk lengths the cycled <paramref name="units"/> × <paramref name="unit"/> frames.</summary>
+    private static long[] ChunkStarts(long frames, int unit, int[] units)
     {
         var starts = new List<long>();
         long s = 0;
         for (var i = 0; s < frames; i++)
         {
             starts.Add(s);
-            s += ChunkHops[i % ChunkHops.Length] * 256L;
+            s += units[i % units.Length] * (long)unit;
         }
         return [.. starts];
     }

@@ -45,7 +45,7 @@ public class StationaryGateTests(Xunit.Abstractions.ITestOutputHelper output)
         var options = new SpectralGateOptions { FreqMaskSmoothHz = 0, TimeMaskSmoothMs = 0, Strength = 0.9 };
         var gate = new SpectralGate(options, Rate, 1);
         Assert.Equal((0, 0), gate.SmoothingRadius);
-        Assert.Equal(768, gate.ContextFrames);
+        Assert.Equal(1024, gate.ContextFrames);
         var clip = GateSignals.WhiteNoise(3 * Rate, 1e-3, seed: 5);
         var x = GateSignals.WhiteNoise(6 * Rate, 1e-3, seed: 6);
         var noiseDb = PowerChangeDb(x, GateSignals.ProcessWhole(gate, x, clip));
@@ -61,7 +61,7 @@ public class StationaryGateTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var gate = new SpectralGate(new SpectralGateOptions(), Rate, 1);
         Assert.Equal((16, 3), gate.SmoothingRadius);
-        Assert.Equal(1536, gate.ContextFrames);
+        Assert.Equal(1792, gate.ContextFrames);
         Assert.Equal((11, 4), new SpectralGate(new SpectralGateOptions(), 22050, 1).SmoothingRadius); // int(500/43.07), int(50/11.61)
         var triangle = MaskSmoother.Triangle(3);
         Assert.Equal([1 / 16.0, 2 / 16.0, 3 / 16.0, 4 / 16.0, 3 / 16.0, 2 / 16.0, 1 / 16.0], triangle);
