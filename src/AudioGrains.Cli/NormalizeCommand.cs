@@ -75,9 +75,11 @@ public static class NormalizeCommand
                     options = options with { NoiseClipStartSeconds = start, NoiseClipEndSeconds = end };
                 }
                 var noisePath = parse.GetValue(noiseFile) is { } nf ? InputFile.Resolve(nf) : null;
-                // The noise file's blob key is known only after ingest; validate as if it were there.
-                (options with { NoiseFileKey = noisePath is null ? null : "pending" }).Validated();
-                return await RunAsync(inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
+                var jobId = Guid.NewGuid().ToString("N");
+                // The noise recording's blob key follows from the job id, so the options are whole (and validated) before any work.
+                if (noisePath is not null) options = options with { NoiseFileKey = JobBlobKeys.NoiseInput(jobId) };
+                options.Validated();
+                return await RunAsync(jobId, inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
             }
             catch (AudioGrainsException e)
             {
@@ -91,7 +93,7 @@ public static class NormalizeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string inputPath, string outputPath, NormalizeOptions options, string? noisePath, bool json,
+    private static async Task<int> RunAsync(string jobId, string inputPath, string outputPath, NormalizeOptions options, string? noisePath, bool json,
         string? dataDirectory, bool verbose, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
@@ -99,7 +101,6 @@ public static class NormalizeCommand
         // A folder of our own is removed afterwards; a folder the user names is left, emptied of this job.
         var ownsDataDirectory = configured is null;
         var dataRoot = configured ?? Path.Combine(Path.GetTempPath(), $"audiograins-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        var jobId = Guid.NewGuid().ToString("N");
         try
         {
             await using var cluster = await EmbeddedCluster.StartAsync(dataRoot, verbose, ct);
@@ -108,7 +109,7 @@ public static class NormalizeCommand
                 if (noisePath is not null)
                 {
                     await using var noise = new FileStream(noisePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-                    options = options with { NoiseFileKey = await cluster.Ingestor.IngestNoiseAsync(jobId, noise, Path.GetFileName(noisePath), ct) };
+                    await cluster.Ingestor.IngestNoiseAsync(jobId, noise, Path.GetFileName(noisePath), ct);
                 }
                 JobSpec spec;
                 await using (var source = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous))

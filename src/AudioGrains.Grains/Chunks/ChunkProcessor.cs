@@ -83,10 +83,17 @@ public static class ChunkProcessor
         return statistics;
     }
 
-    /// <summary>True when both outputs of the chunk are in the store (a retried call can reuse them).</summary>
-    public static bool IsDone(ChunkWork work, IBlobStore blobs) =>
-        blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey))
-        && blobs.Length(JobBlobKeys.ChunkSamples(work.OutputKey)) == (long)work.Frames * work.Channels * sizeof(float);
+    /// <summary>True when the pass's outputs of the chunk are in the store (a retried call can reuse them).</summary>
+    public static bool IsDone(ChunkWork work, IBlobStore blobs) => work.Pass switch
+    {
+        ChunkPass.Maxima => blobs.Exists(JobBlobKeys.ChunkMaxima(work.OutputKey)),
+        ChunkPass.Noise => blobs.Exists(JobBlobKeys.ChunkNoise(work.OutputKey)),
+        _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey))
+             && blobs.Length(JobBlobKeys.ChunkSamples(work.OutputKey)) == (long)work.Frames * OutputChannels(work) * sizeof(float),
+    };
+
+    /// <summary>Channels a chunk writes: its working channels, or 1 when the centre is extracted from stereo.</summary>
+    private static int OutputChannels(ChunkWork work) => work.Gate?.CentreExtraction == true ? 1 : work.Channels;
 
     private delegate void BlockAction(Span<double> block);
 

@@ -22,7 +22,7 @@ public sealed class ChunkProcessorGrain(
     public async Task<ChunkOutcome> ProcessAsync(ChunkWork work)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = work.JobId, ["CorrelationId"] = work.CorrelationId, ["Chunk"] = work.Index });
-        if (work.Gate is null ? ChunkProcessor.IsDone(work, blobs) : SpectralChunkProcessor.IsDone(work, blobs))
+        if (ChunkProcessor.IsDone(work, blobs))
         {
             logger.LogInformation("Reused chunk {Chunk} of job {JobId} on silo {Silo}", work.Index, work.JobId, silo.Name);
             return new ChunkOutcome { Index = work.Index, Silo = silo.Name, Reused = true };

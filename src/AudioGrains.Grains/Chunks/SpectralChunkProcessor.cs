@@ -20,7 +20,7 @@ public static class SpectralChunkProcessor
         var outputChannels = gate.OutputChannels;
         var outputStart = work.StartFrame - work.PreRollFrames;
         var end = work.StartFrame + work.Frames;
-        var (window, _) = ReadWindow(work, blobs, gate, outputStart, end, ct);
+        var window = ReadWindow(work, blobs, gate, outputStart, end, ct);
 
         var signalMaxima = work.SignalMaximaKey is { } sk ? BinMaxima.FromArray(DoubleArrayBlob.Read(blobs, sk)) : null;
         var noise = work.NoiseProfileKey is { } nk ? NoiseProfile.FromArray(DoubleArrayBlob.Read(blobs, nk)) : null;
@@ -52,7 +52,7 @@ public static class SpectralChunkProcessor
         var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
         var start = work.StartFrame;
         var end = start + work.Frames;
-        var (window, _) = ReadWindow(work, blobs, gate, start, end, ct);
+        var window = ReadWindow(work, blobs, gate, start, end, ct);
         var signal = gate.MeasureMaxima(window.Window, start, end).ToArray();
         double[] clip = [];
         if (ClipPart(work, start, end) is var (from, to) && from < to)
@@ -69,20 +69,10 @@ public static class SpectralChunkProcessor
         var end = start + work.Frames;
         var (from, to) = ClipPart(work, start, end) ?? (start, end);
         var floor = BinMaxima.FromArray(DoubleArrayBlob.Read(blobs, work.NoiseMaximaKey!));
-        var (window, _) = ReadWindow(work, blobs, gate, start, end, ct);
+        var window = ReadWindow(work, blobs, gate, start, end, ct);
         var profile = from < to ? gate.MeasureNoise(window.Window, from, to, floor).ToArray() : [];
         DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkNoise(work.OutputKey), profile);
     }
-
-    public static bool IsDone(ChunkWork work, IBlobStore blobs) => work.Pass switch
-    {
-        ChunkPass.Maxima => blobs.Exists(JobBlobKeys.ChunkMaxima(work.OutputKey)),
-        ChunkPass.Noise => blobs.Exists(JobBlobKeys.ChunkNoise(work.OutputKey)),
-        _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey))
-             && blobs.Length(JobBlobKeys.ChunkSamples(work.OutputKey)) == (long)work.Frames * OutputChannels(work) * sizeof(float),
-    };
-
-    private static int OutputChannels(ChunkWork work) => work.Gate?.CentreExtraction == true ? 1 : work.Channels;
 
     private static (long From, long To)? ClipPart(ChunkWork work, long start, long end) =>
         work.NoiseClipStartFrame is { } cs && work.NoiseClipEndFrame is { } ce
@@ -98,7 +88,7 @@ public static class SpectralChunkProcessor
     /// Reads and high-passes the frames a range needs: [from − context − warm-up, to + context) within the signal.
     /// The warm-up only settles the high-pass and is left out of the window the gate sees.
     /// </summary>
-    private static (WindowData Window, long End) ReadWindow(ChunkWork work, IBlobStore blobs, SpectralGate gate, long from, long to, CancellationToken ct)
+    private static WindowData ReadWindow(ChunkWork work, IBlobStore blobs, SpectralGate gate, long from, long to, CancellationToken ct)
     {
         var warmUp = work.HighPassHz is null ? 0 : ChunkPlan.PreRollFramesFor(work.SampleRate);
         var first = Math.Max(0, from - gate.ContextFrames - warmUp);
@@ -108,6 +98,6 @@ public static class SpectralChunkProcessor
         if (work.HighPassHz is { } hz) new HighPassFilter(work.SampleRate, work.Channels, hz).Process(samples);
         var windowStart = first == 0 ? 0 : first + warmUp;
         var offset = checked((int)((windowStart - first) * work.Channels));
-        return (new WindowData(samples, offset, work.Channels, windowStart, work.TotalFrames), last);
+        return new WindowData(samples, offset, work.Channels, windowStart, work.TotalFrames);
     }
 }

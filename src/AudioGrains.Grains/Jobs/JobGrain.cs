@@ -29,6 +29,9 @@ public sealed class JobGrain(
     private const string PulseReminder = "job-pulse";
     private static readonly TimeSpan PulsePeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>The STFT hop every chunk boundary, pre-roll and noise clip lines up with when the gate runs.</summary>
+    private static readonly int StftHop = new SpectralGateOptions().Hop;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private Task? _loop;
     private CancellationTokenSource? _loopCancellation;
@@ -220,13 +223,12 @@ public sealed class JobGrain(
 
         var gate = GateFor(options, centre);
         var segment = LoudnessSegments.Length(rate);
-        var grid = gate is null ? segment : LeastCommonMultiple(segment, new SpectralGateOptions().Hop);
+        var grid = gate is null ? segment : LeastCommonMultiple(segment, StftHop);
         var plan = ChunkPlan.Create(frames, rate, options.ChunkSeconds, grid);
         if (options.NoiseClipStartSeconds is { } clipStart && options.NoiseClipEndSeconds is { } clipEnd)
         {
-            var hop = new SpectralGateOptions().Hop;
-            var first = (long)Math.Floor(clipStart * rate / hop) * hop;
-            var last = Math.Min(frames, (long)Math.Ceiling(clipEnd * rate / hop) * hop);
+            var first = (long)Math.Floor(clipStart * rate / StftHop) * StftHop;
+            var last = Math.Min(frames, (long)Math.Ceiling(clipEnd * rate / StftHop) * StftHop);
             if (first >= last)
                 throw new AudioGrainsException(ErrorCodes.InvalidOptions,
                     $"the noise clip {clipStart:0.###}-{clipEnd:0.###} s lies outside \"{spec.FileName}\" ({(double)frames / rate:0.###} s)");
@@ -588,7 +590,7 @@ public sealed class JobGrain(
             StartFrame = plan.Start(index),
             Frames = plan.Length(index),
             // With the STFT stage the pre-roll is processed too, so it must start on the hop grid.
-            PreRollFrames = plan.PreRoll(index, S.WorkSampleRate, gate is null ? 1 : new SpectralGateOptions().Hop),
+            PreRollFrames = plan.PreRoll(index, S.WorkSampleRate, gate is null ? 1 : StftHop),
             SampleRate = S.WorkSampleRate,
             Channels = S.WorkChannels,
             HighPassHz = S.Spec!.Options.HighPassHz,
