@@ -44,6 +44,17 @@ public sealed record ChunkWork
     [Id(17)] public long? NoiseClipStartFrame { get; init; }
 
     [Id(18)] public long? NoiseClipEndFrame { get; init; }
+
+    /// <summary>Encode pass: the job's one linear gain, applied before encoding.</summary>
+    [Id(20)] public double OutputGain { get; init; } = 1;
+
+    /// <summary>Encode pass: frames of processed signal encoded before the chunk and after it (their packets are dropped).</summary>
+    [Id(21)] public int EncodePreRollFrames { get; init; }
+
+    [Id(22)] public int EncodePostRollFrames { get; init; }
+
+    /// <summary>The plan's chunk length, so the encode pass can find the processed samples of the neighbours it reads.</summary>
+    [Id(23)] public int PlanChunkFrames { get; init; }
 }
 
 public enum ChunkPass
@@ -55,6 +66,9 @@ public enum ChunkPass
 
     /// <summary>Per-bin noise statistics of the noise clip (or the whole signal), floored with the merged maxima.</summary>
     Noise = 2,
+
+    /// <summary>The processed samples of the chunk, with the job's gain, encoded to Opus with pre- and post-roll.</summary>
+    Encode = 3,
 }
 
 /// <summary>The spectral stage of a job, as the chunks need it.</summary>

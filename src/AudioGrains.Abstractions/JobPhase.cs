@@ -11,6 +11,9 @@ public enum JobPhase
 
     /// <summary>Per-chunk statistics that must be global (the stationary noise profile), merged before processing.</summary>
     Analyzing = 5,
+
+    /// <summary>Opus output: each chunk encodes its own stretch with pre-roll, in parallel; the segments are then joined.</summary>
+    Encoding = 6,
     Completed = 10,
     Failed = 11,
     Cancelled = 12,

@@ -31,6 +31,14 @@ public sealed record ProcessingOptions
     /// <summary>Frames per block when streaming PCM through a chunk or the encoder (memory stays flat).</summary>
     public int BlockFrames { get; init; } = 32768;
 
+    /// <summary>
+    /// Opus output is encoded in segments of about this length, in parallel. Each segment is one ffmpeg run (about
+    /// 60 ms to start) with 1.2 s of pre- and post-roll, so segments much shorter than a few minutes cost more
+    /// than they gain; an hour still gives 12 segments to spread over the cluster. Segments start on multiples of
+    /// this length whatever the chunk size, so the output does not depend on the chunk size.
+    /// </summary>
+    public double EncodeSegmentSeconds { get; init; } = 300;
+
     public IEnumerable<string> Validate()
     {
         if (MaxConcurrentChunks < 1) yield return "MaxConcurrentChunks must be at least 1";
@@ -42,5 +50,6 @@ public sealed record ProcessingOptions
         if (MaxInputBytes < 1) yield return "MaxInputBytes must be positive";
         if (MinFreeBytes < 0) yield return "MinFreeBytes must not be negative";
         if (BlockFrames < 256) yield return "BlockFrames must be at least 256";
+        if (!(double.IsFinite(EncodeSegmentSeconds) && EncodeSegmentSeconds is >= 1 and <= 3600)) yield return "EncodeSegmentSeconds must be from 1 to 3600";
     }
 }

@@ -38,6 +38,7 @@ public static class AudioGrainsSilo
         services.AddSingleton<MediaProbe>();
         services.AddSingleton<PcmDecoder>();
         services.AddSingleton<PcmEncoder>();
+        services.AddSingleton<SegmentedOpusOutput>();
         services.AddSingleton<CpuWorkLimiter>();
         services.AddSingleton<InputIngestor>();
         services.AddSingleton(sp => new SiloIdentity(

@@ -20,6 +20,12 @@ public sealed record FfmpegOptions
     /// <summary>Decoder threads per ffmpeg run. Audio decoders barely thread; the cluster's parallelism comes from chunks.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// libopus complexity, 0–10 (its own default is 10). Lower is faster: per hour of 16 kHz mono at 64 kbit/s on one
+    /// core, about 15.6 s at 10, 11 s at 5, 8 s at 3 (docs/benchmarks.md).
+    /// </summary>
+    public int OpusComplexity { get; init; } = 10;
+
     /// <summary>Throws <see cref="AudioGrainsException"/> (invalid-options) naming the first bad value.</summary>
     public FfmpegOptions Validated()
     {
@@ -28,6 +34,7 @@ public sealed record FfmpegOptions
         Require(MinimumTimeout > TimeSpan.Zero && MinimumTimeout <= LongestTimeout, $"the minimum timeout {MinimumTimeout} is outside 0..{LongestTimeout.TotalDays} days");
         Require(double.IsFinite(TimeoutSecondsPerMediaSecond) && TimeoutSecondsPerMediaSecond is >= 0 and <= 3600, $"the timeout of {TimeoutSecondsPerMediaSecond} s per media second is outside 0..3600");
         Require(Threads is >= 1 and <= 64, $"the thread count {Threads} is outside 1..64");
+        Require(OpusComplexity is >= 0 and <= 10, $"the Opus complexity {OpusComplexity} is outside 0..10");
         return this;
     }
 

@@ -49,7 +49,7 @@ public sealed class PcmEncoder
                 "-map_metadata", "-1",
                 "-fflags", "+bitexact",
                 "-flags:a", "+bitexact",
-                .. CodecArguments(format, input),
+                .. CodecArguments(format, input, _options.OpusComplexity),
                 "-protocol_whitelist", "file",
                 "-y", "file:" + output.TempPath,
             ];
@@ -65,14 +65,14 @@ public sealed class PcmEncoder
     }
 
     /// <summary>Codec, rate, channel and muxer arguments. Rates and channels are kept unless the codec cannot take them.</summary>
-    internal static List<string> CodecArguments(OutputFormat format, PcmFormat input) => format switch
+    internal static List<string> CodecArguments(OutputFormat format, PcmFormat input, int opusComplexity) => format switch
     {
         // RF64 once past 4 GB: 12 h of 48 kHz stereo float is 16 GB.
         OutputFormat.Wav => ["-c:a", "pcm_f32le", "-rf64", "auto", "-f", "wav"],
         OutputFormat.WavS16 => ["-c:a", "pcm_s16le", "-rf64", "auto", "-f", "wav"],
         OutputFormat.Flac => ["-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "5", "-f", "flac"],
-        OutputFormat.Opus => [.. OpusArguments(input), "-f", "opus"],
-        OutputFormat.WebM => [.. OpusArguments(input), "-f", "webm"],
+        OutputFormat.Opus => [.. OpusArguments(input, opusComplexity), "-f", "opus"],
+        OutputFormat.WebM => [.. OpusArguments(input, opusComplexity), "-f", "webm"],
         OutputFormat.Mp3 =>
         [
             "-c:a", "libmp3lame", "-b:a", "128k",
@@ -85,10 +85,20 @@ public sealed class PcmEncoder
 
     /// <summary>
     /// "audio" rather than "voip": voip shapes the signal for intelligibility at low rates, audio keeps it faithful,
-    /// which suits both speech recognisers and music; at 64 kbit/s speech loses nothing either way.
+    /// which suits both speech recognisers and music; at 64 kbit/s speech loses nothing either way. Hard CBR: with a
+    /// constant packet size the encoder's state forgets where it started within a fraction of a second, so segments
+    /// encoded apart (each with a second of pre-roll) give exactly the packets of one sequential encode
+    /// (<see cref="Ogg.OpusSegments"/>); VBR's bit reservoir remembers for tens of seconds.
     /// </summary>
-    private static List<string> OpusArguments(PcmFormat input) =>
-        ["-c:a", "libopus", "-b:a", "64k", "-application", "audio", .. RateArguments(input.SampleRate, OpusRates)];
+    private static List<string> OpusArguments(PcmFormat input, int complexity) =>
+    [
+        "-c:a", "libopus", "-b:a", "64k", "-vbr", "off", "-application", "audio", "-frame_duration", "20",
+        "-compression_level", complexity.ToString(CultureInfo.InvariantCulture),
+        .. RateArguments(input.SampleRate, OpusRates),
+    ];
+
+    /// <summary>The rates libopus takes without resampling.</summary>
+    public static bool IsOpusRate(int sampleRate) => OpusRates.Contains(sampleRate);
 
     /// <summary>No -ar when the codec takes the rate; otherwise the nearest rate above it (or the highest), so ffmpeg
     /// resamples only when it must and never loses bandwidth it can keep.</summary>

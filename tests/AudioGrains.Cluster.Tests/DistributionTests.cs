@@ -10,7 +10,7 @@ public sealed class DistributionTests(ITestOutputHelper output)
     [Fact]
     public async Task Chunks_spread_over_silos_and_output_equals_a_single_silo()
     {
-        await using var cluster = await RedisCluster.StartAsync(3);
+        await using var cluster = await RedisCluster.StartAsync(3, $"--AudioGrains:Processing:EncodeSegmentSeconds={SegmentSeconds}");
         var input = await TestAudio.SpeechAsync(cluster.Files.File("speech.wav"), 60);
         var options = new NormalizeOptions { ChunkSeconds = 2, OutputFormat = "wav" };
         var jobId = Guid.NewGuid().ToString("N");
@@ -34,5 +34,23 @@ public sealed class DistributionTests(ITestOutputHelper output)
         // Intermediates are gone; the output stays until it expires.
         Assert.False(Directory.Exists(cluster.PathOf($"jobs/{jobId}/work")));
         Assert.False(File.Exists(cluster.PathOf($"jobs/{jobId}/input")));
+
+        // The same input to Opus: the silos encode 10 s segments in parallel; the joined file is byte for byte the
+        // single-process CLI's with the same segment length.
+        var opusJob = Guid.NewGuid().ToString("N");
+        await cluster.Client.StartAsync(opusJob, cluster.Stage(opusJob, input, options with { OutputFormat = "opus" }));
+        using var opusTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var opus = await cluster.Client.WaitAsync(opusJob, ct: opusTimeout.Token);
+        Assert.Equal(JobPhase.Completed, opus.Phase);
+        Assert.True(opus.Report!.StepSeconds.ContainsKey("encode"), "the segments were not encoded by the chunks");
+        var encodedOn = cluster.Silos.Count(s => s.Lines.Any(l => l.Contains($"of job {opusJob}", StringComparison.Ordinal) && l.Contains("(Encode)", StringComparison.Ordinal)));
+        output.WriteLine($"Opus segments encoded on {encodedOn} silos");
+        Assert.True(encodedOn >= 2, $"Opus segments were encoded on {encodedOn} silo(s)");
+        var singleOpus = cluster.Files.File("single.opus");
+        await CliProcess.JsonWithAsync(new Dictionary<string, string> { ["AudioGrains__Processing__EncodeSegmentSeconds"] = $"{SegmentSeconds}" },
+            "normalize", input, "-o", singleOpus, "--chunk-seconds", "2");
+        Assert.Equal(await File.ReadAllBytesAsync(singleOpus), await File.ReadAllBytesAsync(cluster.PathOf(opus.OutputKey!)));
     }
+
+    private const int SegmentSeconds = 10;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Media;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
@@ -17,6 +18,7 @@ public sealed class ChunkProcessorGrain(
     CpuWorkLimiter limiter,
     ProcessingOptions options,
     SiloIdentity silo,
+    PcmEncoder encoder,
     ILogger<ChunkProcessorGrain> logger) : Grain, IChunkProcessorGrain
 {
     public async Task<ChunkOutcome> ProcessAsync(ChunkWork work)
@@ -30,7 +32,8 @@ public sealed class ChunkProcessorGrain(
 
         var watch = Stopwatch.StartNew();
         var ct = CancellationToken.None;
-        await limiter.RunAsync(token => Run(work, token), ct);
+        if (work.Pass == ChunkPass.Encode) await limiter.RunAsync(token => ChunkEncoder.EncodeAsync(work, blobs, encoder, options.BlockFrames, token), ct);
+        else await limiter.RunAsync(token => Run(work, token), ct);
         logger.LogInformation("Processed chunk {Chunk} of job {JobId} on silo {Silo} in {ElapsedMs:F0} ms ({Pass})",
             work.Index, work.JobId, silo.Name, watch.Elapsed.TotalMilliseconds, work.Pass);
         // Nothing is kept in memory between calls; let the activation go soon.

@@ -21,5 +21,19 @@ public sealed class CpuWorkLimiter(ProcessingOptions options) : IDisposable
         }
     }
 
+    /// <summary>Asynchronous work that keeps a core busy while it runs (it feeds an encoder process).</summary>
+    public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await Task.Run(() => work(ct), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
     public void Dispose() => _slots.Dispose();
 }

@@ -21,6 +21,12 @@ public static class JobBlobKeys
 
     public static string ChunkNoise(string chunkKey) => chunkKey + ".noise";
 
+    /// <summary>Key prefix of one Opus segment of the output (its Ogg file is <see cref="ChunkEncoded"/> of it).</summary>
+    public static string Segment(string jobId, int index) => $"jobs/{jobId}/work/segments/{index:D6}";
+
+    /// <summary>An Opus segment's Ogg file, with its pre- and post-roll packets.</summary>
+    public static string ChunkEncoded(string segmentKey) => segmentKey + ".opus";
+
     /// <summary>The separate noise recording, as uploaded and as working PCM.</summary>
     public static string NoiseInput(string jobId) => $"jobs/{jobId}/noise-input";
 

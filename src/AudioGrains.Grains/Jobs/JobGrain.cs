@@ -20,6 +20,7 @@ public sealed class JobGrain(
     MediaProbe probe,
     PcmDecoder decoder,
     PcmEncoder encoder,
+    SegmentedOpusOutput segmentedOpus,
     FfmpegOptions ffmpeg,
     ProcessingOptions options,
     MediaLimits limits,
@@ -165,6 +166,7 @@ public sealed class JobGrain(
                         case JobPhase.Decoding: await DecodeAsync(ct); break;
                         case JobPhase.Analyzing: await AnalyzeAsync(ct); break;
                         case JobPhase.Processing: await ProcessChunksAsync(ct); break;
+                        case JobPhase.Encoding: await EncodeChunksAsync(ct); break;
                         case JobPhase.Assembling: await AssembleAsync(ct); break;
                         default: throw new InvalidOperationException($"unexpected phase {S.Phase}");
                     }
@@ -392,16 +394,72 @@ public sealed class JobGrain(
         {
             S.StepSeconds["process"] = S.StepSeconds.GetValueOrDefault("process") + watch.Elapsed.TotalSeconds;
         }
-        S.Phase = JobPhase.Assembling;
+        S.Phase = EncodesSegments() ? JobPhase.Encoding : JobPhase.Assembling;
+        var packet = Media.Ogg.OpusSegments.PacketFrames(S.WorkSampleRate);
+        S.EncodeSegmentFrames = Math.Max(1, (int)Math.Round(options.EncodeSegmentSeconds * S.WorkSampleRate / packet)) * packet;
+        S.ResetChunkProgress(S.Phase == JobPhase.Encoding ? EncodeSegments().Count : Plan().Count);
         S.Attempts = 0;
         await WriteAsync();
     }
 
     /// <summary>
+    /// Opus output is encoded by the chunks, each its own stretch with pre- and post-roll, in parallel across the
+    /// cluster; the segments are joined into the packets one sequential encode gives (checked at every seam).
+    /// Other formats are cheap to encode and are written in one stream by the assembly.
+    /// </summary>
+    private bool EncodesSegments()
+    {
+        var format = OutputFormats.Parse(S.Spec!.Options.OutputFormat);
+        return format is OutputFormat.Opus or OutputFormat.WebM && Media.Ogg.OpusSegments.CanSegment(S.WorkSampleRate);
+    }
+
+    private async Task EncodeChunksAsync(CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var (_, gain) = await OutputLevelAsync(ct);
+            await RunChunksAsync(ChunkPass.Encode, Enumerable.Range(0, EncodeSegments().Count).ToList(), ct, gain.Linear);
+        }
+        finally
+        {
+            S.StepSeconds["encode"] = S.StepSeconds.GetValueOrDefault("encode") + watch.Elapsed.TotalSeconds;
+        }
+        S.Phase = JobPhase.Assembling;
+        S.Attempts = 0;
+        await WriteAsync();
+    }
+
+    /// <summary>The processed signal's loudness, merged exactly from the chunks, and the one gain that takes it to the target.</summary>
+    private async Task<(LoudnessMerge Merged, NormalizationGain Gain)> OutputLevelAsync(CancellationToken ct)
+    {
+        var spec = S.Spec!;
+        var count = Plan().Count;
+        var rate = S.WorkSampleRate;
+        var merged = await Task.Run(() => LoudnessMerge.Of(Enumerable.Range(0, count).Select(ReadStatistics), rate), ct);
+        var gain = spec.Options.NormalizeVolume
+            ? NormalizationGain.Compute(merged.IntegratedLufs, merged.TruePeakDbtp, spec.Options.TargetLufs, spec.Options.TruePeakCeilingDbtp)
+            : new NormalizationGain(0, false);
+        return (merged, gain);
+    }
+
+    /// <summary>The Opus segments: <see cref="JobState.EncodeSegmentFrames"/> each from the start, the last one shorter.</summary>
+    private List<(long Start, long Frames)> EncodeSegments()
+    {
+        var length = Math.Max(1, S.EncodeSegmentFrames);
+        var segments = new List<(long, long)>();
+        for (var start = 0L; start < S.TotalFrames; start += length) segments.Add((start, Math.Min(length, S.TotalFrames - start)));
+        return segments;
+    }
+
+    /// <summary>Pre-roll of an Opus segment: a second, or back to the start; whole packets, as chunk starts are.</summary>
+    private static int EncodePreRoll(long start, int rate) => (int)Math.Min(start, Media.Ogg.OpusSegments.PreRollFrames(rate));
+
+    /// <summary>
     /// Fans one pass out over the chunks not yet recorded complete, a bounded number in flight,
     /// each retried with backoff; completions are checkpointed in batches.
     /// </summary>
-    private async Task RunChunksAsync(ChunkPass pass, IReadOnlyList<int> indices, CancellationToken ct)
+    private async Task RunChunksAsync(ChunkPass pass, IReadOnlyList<int> indices, CancellationToken ct, double outputGain = 1)
     {
         var plan = Plan();
         var lastCheckpoint = Stopwatch.StartNew();
@@ -413,7 +471,7 @@ public sealed class JobGrain(
             await inFlight.WaitAsync(ct);
             try
             {
-                var work = WorkFor(plan, index, pass);
+                var work = WorkFor(plan, index, pass, outputGain);
                 var grain = GrainFactory.GetGrain<IChunkProcessorGrain>($"{JobId}/{index}");
                 for (var attempt = 1; ; attempt++)
                 {
@@ -455,10 +513,7 @@ public sealed class JobGrain(
         var channels = S.OutputChannels;
         var watch = Stopwatch.StartNew();
 
-        var merged = await Task.Run(() => LoudnessMerge.Of(Enumerable.Range(0, plan.Count).Select(ReadStatistics), rate), ct);
-        var gain = spec.Options.NormalizeVolume
-            ? NormalizationGain.Compute(merged.IntegratedLufs, merged.TruePeakDbtp, spec.Options.TargetLufs, spec.Options.TruePeakCeilingDbtp)
-            : new NormalizationGain(0, false);
+        var (merged, gain) = await OutputLevelAsync(ct);
         var note = !spec.Options.NormalizeVolume ? "loudness normalization was off"
             : !double.IsFinite(merged.IntegratedLufs) ? "the input is silent or shorter than one 400 ms gating block: no gain was applied"
             : gain.PeakLimited ? $"the true-peak ceiling of {spec.Options.TruePeakCeilingDbtp} dBTP kept the gain from reaching {spec.Options.TargetLufs} LUFS"
@@ -466,14 +521,38 @@ public sealed class JobGrain(
 
         var format = OutputFormats.Parse(spec.Options.OutputFormat);
         var outputKey = JobBlobKeys.Output(JobId, OutputFormats.Extension(format));
-        var chunkKeys = Enumerable.Range(0, plan.Count).Select(i => JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(JobId, i))).ToList();
-        var duration = (double)S.TotalFrames / rate;
-        await Task.Run(async () =>
+        var outputPath = blobs.PathForWriting(outputKey);
+        var totalFrames = S.TotalFrames;
+        var joined = false;
+        if (EncodesSegments())
         {
-            await using var session = encoder.Start(blobs.PathForWriting(outputKey), format, new PcmFormat(rate, channels), duration, ct);
-            await OutputAssembler.AssembleAsync(blobs, chunkKeys, gain.Linear, session, channels, options.BlockFrames, ct);
-            await session.CompleteAsync(ct);
-        }, ct);
+            var segments = EncodeSegments().Select((x, i) => new Media.Ogg.OpusSegment(
+                blobs.PathOf(JobBlobKeys.ChunkEncoded(JobBlobKeys.Segment(JobId, i))), EncodePreRoll(x.Start, rate), x.Frames)).ToList();
+            try
+            {
+                var unconverged = await segmentedOpus.WriteAsync(segments, rate, totalFrames, outputPath, format, ct);
+                if (unconverged.Count > 0)
+                    logger.LogWarning("Job {JobId}: {SeamCount} of {SegmentSeams} Opus seams had not converged ({Seams}); the stream is valid and differs from one sequential encode only after them",
+                        JobId, unconverged.Count, segments.Count - 1, string.Join("; ", unconverged));
+                joined = true;
+            }
+            catch (InvalidDataException e)
+            {
+                // Segments from silos with another libopus, or damaged: one sequential encode is always right.
+                logger.LogWarning("Job {JobId}: the Opus segments cannot be joined ({Reason}); encoding in one stream instead", JobId, e.Message);
+            }
+        }
+        if (!joined)
+        {
+            var chunkKeys = Enumerable.Range(0, plan.Count).Select(i => JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(JobId, i))).ToList();
+            var duration = (double)totalFrames / rate;
+            await Task.Run(async () =>
+            {
+                await using var session = encoder.Start(outputPath, format, new PcmFormat(rate, channels), duration, ct);
+                await OutputAssembler.AssembleAsync(blobs, chunkKeys, gain.Linear, session, channels, options.BlockFrames, ct);
+                await session.CompleteAsync(ct);
+            }, ct);
+        }
         S.StepSeconds["assemble"] = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
@@ -575,10 +654,33 @@ public sealed class JobGrain(
 
     private ChunkPlan Plan() => new(S.TotalFrames, S.ChunkFrames, S.GridFrames);
 
-    private int ChunkCountOrZero() => S.ChunkFrames > 0 ? Plan().Count : 0;
+    /// <summary>Work items of the current pass: chunks, or Opus segments while encoding (the completion bitmap counts those).</summary>
+    private int ChunkCountOrZero() => S.ChunkFrames == 0 ? 0 : S.Phase == JobPhase.Encoding ? EncodeSegments().Count : Plan().Count;
 
-    private ChunkWork WorkFor(ChunkPlan plan, int index, ChunkPass pass)
+    private ChunkWork WorkFor(ChunkPlan plan, int index, ChunkPass pass, double outputGain)
     {
+        if (pass == ChunkPass.Encode)
+        {
+            var segment = EncodeSegments()[index];
+            return new ChunkWork
+            {
+                JobId = JobId,
+                Index = index,
+                PcmKey = JobBlobKeys.Pcm(JobId),
+                OutputKey = JobBlobKeys.Segment(JobId, index),
+                StartFrame = segment.Start,
+                Frames = (int)segment.Frames,
+                SampleRate = S.WorkSampleRate,
+                Channels = S.OutputChannels,
+                CorrelationId = S.Spec!.CorrelationId,
+                Pass = pass,
+                TotalFrames = S.TotalFrames,
+                OutputGain = outputGain,
+                EncodePreRollFrames = EncodePreRoll(segment.Start, S.WorkSampleRate),
+                EncodePostRollFrames = Media.Ogg.OpusSegments.PostRollFrames(S.WorkSampleRate),
+                PlanChunkFrames = plan.ChunkFrames,
+            };
+        }
         var gate = Gate();
         var stationary = gate?.Mode == NoiseReduction.Stationary;
         return new ChunkWork
@@ -610,7 +712,7 @@ public sealed class JobGrain(
     private string CompletedRanges()
     {
         if (S.ChunkFrames == 0) return "";
-        var count = Plan().Count;
+        var count = ChunkCountOrZero();
         var ranges = new List<string>();
         for (var i = 0; i < count; i++)
         {
@@ -633,8 +735,9 @@ public sealed class JobGrain(
             JobPhase.Probing => 1,
             JobPhase.Decoding => 3,
             JobPhase.Analyzing => 5 + (int)(5 * (S.AnalysisPass - 1 + (total == 0 ? 0 : (double)done / total))),
-            JobPhase.Processing => 15 + (total == 0 ? 0 : 75 * done / total),
-            JobPhase.Assembling => 92,
+            JobPhase.Processing => 15 + (total == 0 ? 0 : 70 * done / total),
+            JobPhase.Encoding => 85 + (total == 0 ? 0 : 10 * done / total),
+            JobPhase.Assembling => 96,
             JobPhase.Completed => 100,
             _ => 0,
         };

@@ -41,6 +41,12 @@ public sealed class JobState
 
     [Id(24)] public long? NoiseClipEndFrame { get; set; }
 
+    /// <summary>
+    /// Frames per Opus segment, fixed when the encoding starts (so a silo with other settings joins the same
+    /// segments). Segments start on multiples of it, whatever the chunk size.
+    /// </summary>
+    [Id(25)] public int EncodeSegmentFrames { get; set; }
+
     public void ResetChunkProgress(int count) => CompletedChunks = new byte[(count + 7) / 8];
 
     public bool IsChunkComplete(int index) => (CompletedChunks[index >> 3] & (1 << (index & 7))) != 0;
