@@ -81,6 +81,12 @@ public sealed record GateSpec
 
     /// <summary>Stereo working signal reduced to its mono centre (voice isolation with a mono output).</summary>
     [Id(3)] public bool CentreExtraction { get; init; }
+
+    [Id(4)] public double ThresholdStd { get; init; } = 1.5;
+
+    [Id(5)] public double FreqSmoothHz { get; init; } = 500;
+
+    [Id(6)] public double TimeSmoothMs { get; init; } = 50;
 }
 
 /// <summary>What a chunk grain answers: small. The chunk's statistics and samples are in the blob store.</summary>

@@ -48,6 +48,15 @@ public sealed record NormalizeOptions
     /// <summary>Keep the speech band (about 80–7600 Hz) and, for stereo input downmixed to mono, the centre.</summary>
     [Id(13)] public bool IsolateVoice { get; init; }
 
+    /// <summary>Stationary threshold: mean + this × std of the noise's dB per bin (noisereduce's n_std_thresh_stationary).</summary>
+    [Id(14)] public double DenoiseThresholdStd { get; init; } = 1.5;
+
+    /// <summary>Mask smoothing in frequency, Hz (noisereduce's freq_mask_smooth_hz); with a time smoothing under two hops, 0..62 Hz switches smoothing off.</summary>
+    [Id(15)] public double DenoiseFreqSmoothHz { get; init; } = 500;
+
+    /// <summary>Mask smoothing in time, ms (noisereduce's time_mask_smooth_ms).</summary>
+    [Id(16)] public double DenoiseTimeSmoothMs { get; init; } = 50;
+
     public static readonly IReadOnlyList<string> OutputFormats = ["wav", "wav16", "flac", "opus", "webm", "mp3"];
 
     /// <summary>Throws <see cref="AudioGrainsException"/> (invalid-options) naming the first bad value.</summary>
@@ -61,6 +70,9 @@ public sealed record NormalizeOptions
         Require(OutputFormats.Contains(OutputFormat), $"output format \"{OutputFormat}\" is not one of {string.Join(", ", OutputFormats)}");
         Require(Denoise is NoiseReduction.Off or NoiseReduction.Stationary or NoiseReduction.NonStationary, $"noise reduction mode {Denoise} is unknown");
         Require(double.IsFinite(DenoiseStrength) && DenoiseStrength is >= 0 and <= 1, $"denoise strength {DenoiseStrength} is outside 0..1");
+        Require(double.IsFinite(DenoiseThresholdStd) && DenoiseThresholdStd is >= 0 and <= 10, $"denoise threshold {DenoiseThresholdStd} std is outside 0..10");
+        Require(double.IsFinite(DenoiseFreqSmoothHz) && DenoiseFreqSmoothHz is >= 0 and <= 4000, $"mask smoothing {DenoiseFreqSmoothHz} Hz is outside 0..4000");
+        Require(double.IsFinite(DenoiseTimeSmoothMs) && DenoiseTimeSmoothMs is >= 0 and <= 1000, $"mask smoothing {DenoiseTimeSmoothMs} ms is outside 0..1000");
         Require((NoiseClipStartSeconds is null) == (NoiseClipEndSeconds is null), "a noise clip needs both a start and an end");
         Require(NoiseClipStartSeconds is null || (NoiseClipStartSeconds >= 0 && NoiseClipEndSeconds - NoiseClipStartSeconds >= 0.5),
             $"noise clip {NoiseClipStartSeconds}-{NoiseClipEndSeconds} s must start at 0 or later and last at least 0.5 s");

@@ -35,7 +35,13 @@ public static class LoudnessJson
         json.WritePropertyName("applied");
         json.WriteStartObject();
         json.WriteString("denoise", options.Denoise.ToString().ToLowerInvariant());
-        if (options.Denoise != NoiseReduction.Off) Number(json, "denoise_strength", options.DenoiseStrength);
+        if (options.Denoise != NoiseReduction.Off)
+        {
+            Number(json, "denoise_strength", options.DenoiseStrength);
+            Number(json, "denoise_threshold_std", options.DenoiseThresholdStd);
+            Number(json, "denoise_freq_smooth_hz", options.DenoiseFreqSmoothHz);
+            Number(json, "denoise_time_smooth_ms", options.DenoiseTimeSmoothMs);
+        }
         if (options.HighPassHz is { } hz) Number(json, "highpass_hz", hz); else json.WriteNull("highpass_hz");
         json.WriteBoolean("isolate_voice", options.IsolateVoice);
         json.WriteBoolean("normalize_volume", options.NormalizeVolume);

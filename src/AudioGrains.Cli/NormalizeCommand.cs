@@ -28,6 +28,9 @@ public static class NormalizeCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log the cluster's work to standard error" };
         var denoise = new Option<string>("--denoise") { Description = "Noise reduction: off, stationary or nonstationary", DefaultValueFactory = _ => "off" };
         var denoiseStrength = new Option<double>("--denoise-strength") { Description = "0..1; 0.8 pulls noise down by 14 dB", DefaultValueFactory = _ => 0.8 };
+        var denoiseThreshold = new Option<double>("--denoise-threshold-std") { Description = "Stationary threshold: noise mean + this many std (dB per bin)", DefaultValueFactory = _ => 1.5 };
+        var denoiseFreqSmooth = new Option<double>("--denoise-freq-smooth-hz") { Description = "Mask smoothing across frequency, Hz", DefaultValueFactory = _ => 500 };
+        var denoiseTimeSmooth = new Option<double>("--denoise-time-smooth-ms") { Description = "Mask smoothing across time, ms (with the Hz under 2 bins and this under 2 hops: no smoothing)", DefaultValueFactory = _ => 50 };
         var noiseClip = new Option<string?>("--noise-clip") { Description = "START-END seconds of the input that hold only noise (stationary profile)" };
         var noiseFile = new Option<string?>("--noise-file") { Description = "A separate recording of the noise (at most 60 s) for the stationary profile" };
         var normalizeVolume = new Option<string>("--normalize-volume") { Description = "on, or off to keep the level (measure only)", DefaultValueFactory = _ => "on" };
@@ -36,7 +39,7 @@ public static class NormalizeCommand
         var command = new Command("normalize", "Normalize loudness (EBU R128) and convert, on an embedded cluster")
         {
             input, output, target, truePeak, sampleRate, channels, highPass, chunkSeconds, format, json, dataDir, verbose,
-            denoise, denoiseStrength, noiseClip, noiseFile, isolateVoice, normalizeVolume,
+            denoise, denoiseStrength, denoiseThreshold, denoiseFreqSmooth, denoiseTimeSmooth, noiseClip, noiseFile, isolateVoice, normalizeVolume,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -61,6 +64,9 @@ public static class NormalizeCommand
                     OutputFormat = OutputFormats.Name(chosenFormat),
                     Denoise = ParseDenoise(parse.GetValue(denoise)!),
                     DenoiseStrength = parse.GetValue(denoiseStrength),
+                    DenoiseThresholdStd = parse.GetValue(denoiseThreshold),
+                    DenoiseFreqSmoothHz = parse.GetValue(denoiseFreqSmooth),
+                    DenoiseTimeSmoothMs = parse.GetValue(denoiseTimeSmooth),
                     IsolateVoice = parse.GetValue(isolateVoice),
                     NormalizeVolume = parse.GetValue(normalizeVolume) switch
                     {

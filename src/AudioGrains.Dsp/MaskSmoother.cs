@@ -12,6 +12,8 @@ namespace AudioGrains.Dsp;
 /// is the outer product of two triangles, so it runs as a time pass then a frequency pass. In
 /// frequency the zero boundary is at bins 0 and n/2; in time it is at the first and last frame of
 /// the whole signal only, which the caller arranges by leaving frames outside the grid out of the sum.
+/// As in noisereduce, radii of 1 and 1 mean no smoothing at all; a radius of 0 (below one bin or one
+/// hop, which noisereduce refuses) leaves that axis unsmoothed.
 /// </summary>
 internal sealed class MaskSmoother
 {
@@ -27,6 +29,8 @@ internal sealed class MaskSmoother
         // Python int() truncates toward zero; both ratios are >= 0.
         FrequencyRadius = (int)(freqSmoothHz / (sampleRate / (fftSize / 2.0)));
         TimeRadius = (int)(timeSmoothMs / (hop / (double)sampleRate * 1000));
+        // noisereduce (base.py): n_grad_freq == 1 and n_grad_time == 1 switch the smoothing off, not a 3×3 triangle.
+        if (FrequencyRadius == 1 && TimeRadius == 1) FrequencyRadius = TimeRadius = 0;
         _bins = bins;
         _timeWeights = Triangle(TimeRadius);
         // The box passes never touch an index past bins + 2·n_f.

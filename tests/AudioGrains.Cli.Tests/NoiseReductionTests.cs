@@ -8,15 +8,18 @@ public sealed class NoiseReductionTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempFolder _dir = new();
 
-    [Fact]
-    public async Task Stationary_output_is_identical_whatever_the_chunk_size()
+    [Theory]
+    [InlineData("defaults")]
+    [InlineData("unsmoothed")]
+    public async Task Stationary_output_is_identical_whatever_the_chunk_size(string settings)
     {
         var input = await NoisySpeechAsync(68);
+        string[] extra = settings == "unsmoothed" ? ["--denoise-threshold-std", "2", "--denoise-freq-smooth-hz", "0", "--denoise-time-smooth-ms", "0"] : [];
         var outputs = new List<float[]>();
         foreach (var seconds in new[] { "5", "30", "600" })
         {
             var path = _dir.File($"out-{seconds}.wav");
-            var report = await CliProcess.JsonAsync("normalize", input, "-o", path, "--denoise", "stationary", "--chunk-seconds", seconds);
+            var report = await CliProcess.JsonAsync(["normalize", input, "-o", path, "--denoise", "stationary", "--chunk-seconds", seconds, .. extra]);
             Assert.Equal("stationary", report.GetProperty("applied").GetProperty("denoise").GetString());
             outputs.Add(WavFile.Read(path).Samples);
         }
@@ -50,28 +53,41 @@ public sealed class NoiseReductionTests(ITestOutputHelper output) : IDisposable
         var mixture = speech.Zip(noise, (s, n) => s + n).ToArray();
         var mixturePath = WriteWav(_dir.File("mixture.wav"), mixture);
 
-        var outputPath = _dir.File("denoised.wav");
-        var report = await CliProcess.JsonAsync("normalize", mixturePath, "-o", outputPath, "--denoise", "stationary", "--noise-clip", "0-3");
-        var gain = Math.Pow(10, report.Number("gain_db") / 20);
-        var denoised = WavFile.Read(outputPath).Samples.Select(x => (float)(x / gain)).ToArray();
-
         var (speechFrames, pauseFrames) = Activity(speech);
         var ratioBefore = Db(Energy(mixture, speechFrames) / Energy(mixture, pauseFrames));
-        var ratioAfter = Db(Energy(denoised, speechFrames) / Energy(denoised, pauseFrames));
-        var speechChange = Db(Energy(denoised, speechFrames) / Energy(speech, speechFrames));
-        output.WriteLine($"speech-to-pause ratio {ratioBefore:F1} dB -> {ratioAfter:F1} dB (+{ratioAfter - ratioBefore:F1}); speech segments vs clean speech {speechChange:+0.00;-0.00} dB");
+
+        async Task<(double Gain, double Speech, double VsInput)> DenoiseAsync(string name, params string[] extra)
+        {
+            var outputPath = _dir.File($"{name}.wav");
+            var report = await CliProcess.JsonAsync(["normalize", mixturePath, "-o", outputPath, "--denoise", "stationary", "--noise-clip", "0-3", .. extra]);
+            var gain = Math.Pow(10, report.Number("gain_db") / 20);
+            var denoised = WavFile.Read(outputPath).Samples.Select(x => (float)(x / gain)).ToArray();
+            var ratioAfter = Db(Energy(denoised, speechFrames) / Energy(denoised, pauseFrames));
+            var change = Db(Energy(denoised, speechFrames) / Energy(speech, speechFrames));
+            var vsInput = Db(Energy(denoised, speechFrames) / Energy(mixture, speechFrames));
+            output.WriteLine($"{name}: speech-to-pause ratio {ratioBefore:F1} dB -> {ratioAfter:F1} dB ({ratioAfter - ratioBefore:+0.0;-0.0}); " +
+                             $"speech segments vs clean speech {change:+0.00;-0.00} dB, vs the noisy input {vsInput:+0.00;-0.00} dB");
+            return (ratioAfter - ratioBefore, change, vsInput);
+        }
+
+        // The Python service's noisereduce parameters: the ±250 Hz triangle dilutes the mask at the
+        // harmonics (measured +8.2 dB and -4.29 dB; a literal port of noisereduce 3.0.3 gives the same).
+        var faithful = await DenoiseAsync("defaults");
+        Assert.InRange(faithful.Gain, 7.7, 8.7);
+        Assert.InRange(faithful.Speech, -4.8, -3.8);
+
+        // Issue 3: noisereduce without mask smoothing (freq_mask_smooth_hz/time_mask_smooth_ms at one
+        // bin and one hop, or 0) and n_std_thresh_stationary 2: +11.7 dB, -0.48 dB.
+        var unsmoothed = await DenoiseAsync("unsmoothed", "--denoise-threshold-std", "2", "--denoise-freq-smooth-hz", "0", "--denoise-time-smooth-ms", "0");
+        Assert.True(unsmoothed.Gain >= 10, $"speech-to-pause ratio rose by only {unsmoothed.Gain:F1} dB");
+        Assert.True(Math.Abs(unsmoothed.Speech) < 1.5, $"speech segments changed by {unsmoothed.Speech:F2} dB");
 
         // For comparison only: ffmpeg's afftdn with its defaults on the same mixture.
         var afftdn = _dir.File("afftdn.wav");
         await ProcessRunner.RunCheckedAsync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", mixturePath, "-af", "afftdn", "-c:a", "pcm_f32le", afftdn]);
         var other = WavFile.Read(afftdn).Samples;
-        output.WriteLine($"ffmpeg afftdn (defaults): speech-to-pause {Db(Energy(other, speechFrames) / Energy(other, pauseFrames)):F1} dB, speech segments {Db(Energy(other, speechFrames) / Energy(speech, speechFrames)):+0.00;-0.00} dB");
-
-        // Issue 3 asks for +10 dB with speech within 1.5 dB; the noisereduce semantics with the Python service's
-        // parameters (500 Hz mask smoothing spreads the gate over the gaps between harmonics) measure
-        // +8.2 dB and -4.3 dB here. These bounds guard what is reached until the target is.
-        Assert.True(ratioAfter - ratioBefore >= 7, $"speech-to-pause ratio rose by only {ratioAfter - ratioBefore:F1} dB");
-        Assert.True(Math.Abs(speechChange) < 5, $"speech segments changed by {speechChange:F2} dB");
+        output.WriteLine($"ffmpeg afftdn (defaults): speech-to-pause {ratioBefore:F1} dB -> {Db(Energy(other, speechFrames) / Energy(other, pauseFrames)):F1} dB, " +
+                         $"speech segments {Db(Energy(other, speechFrames) / Energy(speech, speechFrames)):+0.00;-0.00} dB vs clean speech");
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public class StationaryGateTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal((16, 3), gate.SmoothingRadius);
         Assert.Equal(1792, gate.ContextFrames);
         Assert.Equal((11, 4), new SpectralGate(new SpectralGateOptions(), 22050, 1).SmoothingRadius); // int(500/43.07), int(50/11.61)
+        // noisereduce turns smoothing off when both radii come out as 1 (base.py: smooth_mask = False), not a 3×3 triangle.
+        Assert.Equal((0, 0), new SpectralGate(new SpectralGateOptions { FreqMaskSmoothHz = 32, TimeMaskSmoothMs = 17 }, Rate, 1).SmoothingRadius);
+        Assert.Equal((1, 2), new SpectralGate(new SpectralGateOptions { FreqMaskSmoothHz = 32, TimeMaskSmoothMs = 33 }, Rate, 1).SmoothingRadius);
         var triangle = MaskSmoother.Triangle(3);
         Assert.Equal([1 / 16.0, 2 / 16.0, 3 / 16.0, 4 / 16.0, 3 / 16.0, 2 / 16.0, 1 / 16.0], triangle);
     }

@@ -15,6 +15,9 @@ public static class GateSettings
             _ => DenoiseMode.Off,
         },
         Strength = gate.Strength,
+        ThresholdStd = gate.ThresholdStd,
+        FreqMaskSmoothHz = gate.FreqSmoothHz,
+        TimeMaskSmoothMs = gate.TimeSmoothMs,
         BandLowHz = gate.IsolateVoice ? SpectralGateOptions.VoiceBandLowHz : null,
         // Below Nyquist at low rates (the DSP refuses a band edge above it).
         BandHighHz = gate.IsolateVoice ? Math.Min(SpectralGateOptions.VoiceBandHighHz, 0.475 * sampleRate) : null,

@@ -271,7 +271,11 @@ public sealed class JobGrain(
     private static GateSpec? GateFor(NormalizeOptions options, bool centre) =>
         options.Denoise == NoiseReduction.Off && !options.IsolateVoice
             ? null
-            : new GateSpec { Mode = options.Denoise, Strength = options.DenoiseStrength, IsolateVoice = options.IsolateVoice, CentreExtraction = centre };
+            : new GateSpec
+            {
+                Mode = options.Denoise, Strength = options.DenoiseStrength, IsolateVoice = options.IsolateVoice, CentreExtraction = centre,
+                ThresholdStd = options.DenoiseThresholdStd, FreqSmoothHz = options.DenoiseFreqSmoothHz, TimeSmoothMs = options.DenoiseTimeSmoothMs,
+            };
 
     private GateSpec? Gate() => GateFor(S.Spec!.Options, S.OutputChannels == 1 && S.WorkChannels == 2);
 
