@@ -34,7 +34,9 @@ public sealed class KWeightingFilter
     /// <summary>Runs the filter state over audio that is not measured (pre-roll).</summary>
     public void Warm(ReadOnlySpan<double> interleaved)
     {
-        for (var c = 0; c < _channels; c++) AccumulateSquares(interleaved, c, 0);
+        var c = 0;
+        for (; c + 1 < _channels; c += 2) AccumulateSquaresPair(interleaved, c, 0, 0);
+        for (; c < _channels; c++) AccumulateSquares(interleaved, c, 0);
     }
 
     /// <summary>
@@ -79,6 +81,63 @@ public sealed class KWeightingFilter
         _state[s + 2] = h1;
         _state[s + 3] = h2;
         return sum;
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateSquares"/> for channels <paramref name="channel"/> and <paramref name="channel"/> + 1 in one
+    /// loop: the same operations per channel in the same order (identical results), but two independent
+    /// recurrences side by side, so the processor overlaps their latencies (about twice the throughput of two passes).
+    /// </summary>
+    public (double First, double Second) AccumulateSquaresPair(ReadOnlySpan<double> interleaved, int channel, double sumA, double sumB)
+    {
+        var sh = _shelf;
+        var hp = _highPass;
+        double sa1 = sh.A1, sa2 = sh.A2, s2g = 2 * sh.G;
+        double sHigh = sh.CHigh, sMix = sh.CBandK + sh.G - sh.CHigh * (sh.G + sh.K);
+        double ha1 = hp.A1, ha2 = hp.A2, h2g = 2 * hp.G, hgk = hp.G + hp.K, hGain = hp.CHigh;
+        var s = 4 * channel;
+        double as1 = _state[s], as2 = _state[s + 1], ah1 = _state[s + 2], ah2 = _state[s + 3];
+        double bs1 = _state[s + 4], bs2 = _state[s + 5], bh1 = _state[s + 6], bh2 = _state[s + 7];
+        var stride = _channels;
+        for (var i = channel; i + 1 < interleaved.Length; i += stride)
+        {
+            var xa = interleaved[i];
+            var xb = interleaved[i + 1];
+
+            var da = xa - as2;
+            var db = xb - bs2;
+            var banda = Math.FusedMultiplyAdd(sa2, da, sa1 * as1);
+            var bandb = Math.FusedMultiplyAdd(sa2, db, sa1 * bs1);
+            var ma = Math.FusedMultiplyAdd(sMix, banda, Math.FusedMultiplyAdd(sHigh, da, as2));
+            var mb = Math.FusedMultiplyAdd(sMix, bandb, Math.FusedMultiplyAdd(sHigh, db, bs2));
+            as1 = Math.FusedMultiplyAdd(2, banda, -as1);
+            bs1 = Math.FusedMultiplyAdd(2, bandb, -bs1);
+            as2 = Math.FusedMultiplyAdd(s2g, banda, as2);
+            bs2 = Math.FusedMultiplyAdd(s2g, bandb, bs2);
+
+            var ea = ma - ah2;
+            var eb = mb - bh2;
+            var hBanda = Math.FusedMultiplyAdd(ha2, ea, ha1 * ah1);
+            var hBandb = Math.FusedMultiplyAdd(ha2, eb, ha1 * bh1);
+            var ya = hGain * Math.FusedMultiplyAdd(-hgk, hBanda, ea);
+            var yb = hGain * Math.FusedMultiplyAdd(-hgk, hBandb, eb);
+            ah1 = Math.FusedMultiplyAdd(2, hBanda, -ah1);
+            bh1 = Math.FusedMultiplyAdd(2, hBandb, -bh1);
+            ah2 = Math.FusedMultiplyAdd(h2g, hBanda, ah2);
+            bh2 = Math.FusedMultiplyAdd(h2g, hBandb, bh2);
+
+            sumA = Math.FusedMultiplyAdd(ya, ya, sumA);
+            sumB = Math.FusedMultiplyAdd(yb, yb, sumB);
+        }
+        _state[s] = as1;
+        _state[s + 1] = as2;
+        _state[s + 2] = ah1;
+        _state[s + 3] = ah2;
+        _state[s + 4] = bs1;
+        _state[s + 5] = bs2;
+        _state[s + 6] = bh1;
+        _state[s + 7] = bh2;
+        return (sumA, sumB);
     }
 
     public void Reset() => Array.Clear(_state);

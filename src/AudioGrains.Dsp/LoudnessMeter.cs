@@ -101,7 +101,10 @@ public sealed class LoudnessMeter
             // Filter up to the end of the current segment, then close it.
             var n = Math.Min(frames - done, _segmentLength - _framesInSegment);
             var piece = interleaved.Slice(done * _channels, n * _channels);
-            for (var c = 0; c < _channels; c++)
+            var c = 0;
+            for (; c + 1 < _channels; c += 2)
+                (_channelSums[c], _channelSums[c + 1]) = _kWeighting.AccumulateSquaresPair(piece, c, _channelSums[c], _channelSums[c + 1]);
+            for (; c < _channels; c++)
                 _channelSums[c] = _kWeighting.AccumulateSquares(piece, c, _channelSums[c]);
             _framesInSegment += n;
             done += n;

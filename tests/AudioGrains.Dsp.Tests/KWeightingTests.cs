@@ -90,6 +90,27 @@ public class KWeightingTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(3, 1)]
+    [InlineData(6, 4)]
+    public void A_channel_pair_gives_exactly_what_each_channel_alone_gives(int channels, int first)
+    {
+        var x = TestSignals.Programme(44100, channels, 0.5, seed: 5);
+        var alone = new KWeightingFilter(44100, channels);
+        var paired = new KWeightingFilter(44100, channels);
+        var a = alone.AccumulateSquares(x.AsSpan(0, channels * 1001), first, 0.25);
+        var b = alone.AccumulateSquares(x.AsSpan(0, channels * 1001), first + 1, 0.5);
+        a = alone.AccumulateSquares(x.AsSpan(channels * 1001), first, a);
+        b = alone.AccumulateSquares(x.AsSpan(channels * 1001), first + 1, b);
+
+        var (p, q) = paired.AccumulateSquaresPair(x.AsSpan(0, channels * 1001), first, 0.25, 0.5);
+        (p, q) = paired.AccumulateSquaresPair(x.AsSpan(channels * 1001), first, p, q);
+
+        Assert.Equal(a, p);
+        Assert.Equal(b, q);
+    }
+
     private static double KWeightingDb(double frequency, int sampleRate)
         => Decibels.FromAmplitude(
             BiquadCoefficients.KWeightingShelf(sampleRate).MagnitudeAt(frequency, sampleRate)
