@@ -54,6 +54,7 @@ public sealed class ChunkInvarianceTests : IDisposable
             var output = _dir.File($"out-{seconds}.opus");
             var report = await CliProcess.JsonWithAsync(segmented, "normalize", input, "-o", output, "--chunk-seconds", seconds);
             Assert.True(report.GetProperty("steps_s").TryGetProperty("encode", out _), "the chunks did not encode");
+            Assert.Equal(16000, report.GetProperty("output").GetProperty("sample_rate").GetInt32()); // encoded at 16 kHz, though Opus decodes at 48
             files.Add(await File.ReadAllBytesAsync(output));
         }
         Assert.Equal(files[0], files[1]);

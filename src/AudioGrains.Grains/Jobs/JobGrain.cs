@@ -561,6 +561,8 @@ public sealed class JobGrain(
 
         watch.Restart();
         var output = await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, blobs.PathOf(outputKey), limits, ct), ct);
+        // Opus always decodes at 48 kHz (measured so); the rate the file holds is the one encoded, as its header says.
+        if (format is OutputFormat.Opus or OutputFormat.WebM && PcmEncoder.IsOpusRate(rate)) output = output with { SampleRate = rate };
         S.StepSeconds["measure_output"] = watch.Elapsed.TotalSeconds;
 
         S.Report = new JobReport
