@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AudioGrains.Dsp;
 
 /// <summary>
@@ -14,6 +15,7 @@ public static class BandGain
     public const double TransitionHz = 50;
 
     /// <summary>Gains of bins 0..n/2 (bin k at k·sr/n Hz); a null edge is no limit on that side.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Compute(int sampleRate, int fftSize, double? lowHz, double? highHz)
     {
         var bins = fftSize / 2 + 1;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AudioGrains.Dsp;
 
 /// <summary>
@@ -30,6 +31,7 @@ public sealed class BinMaxima
 
     internal Span<double> Channel(int channel) => _power.AsSpan(channel * Bins, Bins);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Merge(BinMaxima other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -76,6 +76,7 @@ internal sealed class ComplexFft
     public int Size => _size;
 
     /// <summary>Forward DFT (exponent −2πi), in place; the output is in bit-reversed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(Span<double> re, Span<double> im)
     {
         CheckLength(re, im);
@@ -97,6 +98,7 @@ internal sealed class ComplexFft
     /// Adjoint of <see cref="Forward"/>: takes bit-reversed input, returns natural order, and
     /// computes size × the inverse DFT (exponent +2πi) in place.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InverseUnscaled(Span<double> re, Span<double> im)
     {
         CheckLength(re, im);
@@ -118,6 +120,7 @@ internal sealed class ComplexFft
     /// <paramref name="outIm"/> (<paramref name="re"/>, <paramref name="im"/> are overwritten). With
     /// AVX2 and an odd log2(size) the last stage stores each result straight to its natural place.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForwardNatural(Span<double> re, Span<double> im, Span<double> outRe, Span<double> outIm)
     {
         CheckLength(re, im);
@@ -149,6 +152,7 @@ internal sealed class ComplexFft
     /// <see cref="InverseUnscaled"/> from natural-order input <paramref name="inRe"/>,
     /// <paramref name="inIm"/>; the result (natural order) is left in <paramref name="re"/>, <paramref name="im"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InverseNaturalUnscaled(ReadOnlySpan<double> inRe, ReadOnlySpan<double> inIm, Span<double> re, Span<double> im)
     {
         CheckLength(re, im);
@@ -189,6 +193,7 @@ internal sealed class ComplexFft
     //   y0 = (a0 + a2) + (a1 + a3)                 y1 = W^2j ((a0 + a2) − (a1 + a3))
     //   y2 = W^j ((a0 − a2) − i(a1 − a3))          y3 = W^3j ((a0 − a2) + i(a1 − a3))
     // which is two radix-2 DIF stages merged, so the output order is still plain bit reversal.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardStageVector(Span<double> re, Span<double> im, int q, int offset)
     {
         var qv = q / Vector<double>.Count;
@@ -228,6 +233,7 @@ internal sealed class ComplexFft
     private static ref Vector<double> AsVectors(double[] table, int offset) =>
         ref Unsafe.As<double, Vector<double>>(ref table[offset]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardStageScalar(Span<double> re, Span<double> im, int q, int offset)
     {
         for (var g = 0; g < _size; g += 4 * q)
@@ -253,6 +259,7 @@ internal sealed class ComplexFft
     // Adjoint of the DIF butterfly: with v1 = conj(W^2j) y1, v2 = conj(W^j) y2, v3 = conj(W^3j) y3,
     //   a0 = (y0 + v1) + (v2 + v3)      a2 = (y0 + v1) − (v2 + v3)
     //   a1 = (y0 − v1) + i(v2 − v3)     a3 = (y0 − v1) − i(v2 − v3)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InverseStageVector(Span<double> re, Span<double> im, int q, int offset)
     {
         var qv = q / Vector<double>.Count;
@@ -289,6 +296,7 @@ internal sealed class ComplexFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InverseStageScalar(Span<double> re, Span<double> im, int q, int offset)
     {
         for (var g = 0; g < _size; g += 4 * q)
@@ -341,6 +349,7 @@ internal sealed class ComplexFft
     }
 
     // The q = 2 radix-4 stage and the final radix-2 stage on each block of 8, kept in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ForwardLastEight(Span<double> re, Span<double> im)
     {
         var w = _offsets[^1] + 1; // twiddles of j = 1 (those of j = 0 are 1)
@@ -383,6 +392,7 @@ internal sealed class ComplexFft
     }
 
     // Adjoint of ForwardLastEight: the radix-2 stage, then the inverse q = 2 radix-4 stage.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void InverseFirstEight(Span<double> re, Span<double> im)
     {
         var w = _offsets[^1] + 1;
@@ -423,6 +433,7 @@ internal sealed class ComplexFft
 
     // ForwardLastEight on four blocks at once, one block per lane: the blocks are transposed into
     // point-major vectors, run through the same operations in the same order, and transposed back.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ForwardLastEightAvx(Span<double> re, Span<double> im)
     {
         var w = _offsets[^1] + 1;
@@ -462,6 +473,7 @@ internal sealed class ComplexFft
     }
 
     // InverseFirstEight on four blocks at once (see ForwardLastEightAvx).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void InverseFirstEightAvx(Span<double> re, Span<double> im)
     {
         var w = _offsets[^1] + 1;
@@ -504,6 +516,7 @@ internal sealed class ComplexFft
     // (Q = size/32, b < Q); point i of that block has bit-reversed index 8(b + Qj) + i, whose natural
     // index is rev(8b) + rev(i) + rev2(j), with rev2 = (0, 2, 1, 3): swapping lanes 1 and 2 makes the
     // four lanes four consecutive natural indices.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ForwardLastEightScatter(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> outRe, Span<double> outIm)
     {
         var w = _offsets[^1] + 1;
@@ -553,6 +566,7 @@ internal sealed class ComplexFft
     }
 
     // InverseFirstEightAvx reading natural-order input (the mirror of ForwardLastEightScatter).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void InverseFirstEightGather(ReadOnlySpan<double> inRe, ReadOnlySpan<double> inIm, Span<double> re, Span<double> im)
     {
         var w = _offsets[^1] + 1;

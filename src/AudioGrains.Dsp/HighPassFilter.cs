@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AudioGrains.Dsp;
 
 /// <summary>
@@ -27,6 +28,7 @@ public sealed class HighPassFilter
     /// <summary>The same filter as a biquad, for analysis (frequency response).</summary>
     public BiquadCoefficients Coefficients { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Process(Span<double> interleaved)
     {
         if (interleaved.Length % _channels != 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AudioGrains.Dsp;
 
 /// <summary>
@@ -32,6 +33,7 @@ public sealed class KWeightingFilter
     public int Channels => _channels;
 
     /// <summary>Runs the filter state over audio that is not measured (pre-roll).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Warm(ReadOnlySpan<double> interleaved)
     {
         var c = 0;
@@ -44,6 +46,7 @@ public sealed class KWeightingFilter
     /// <paramref name="sum"/> + Σ y². Adding to the caller's running sum one sample at a time keeps the
     /// result identical however the audio is split into calls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double AccumulateSquares(ReadOnlySpan<double> interleaved, int channel, double sum)
     {
         var sh = _shelf;
@@ -88,6 +91,7 @@ public sealed class KWeightingFilter
     /// loop: the same operations per channel in the same order (identical results), but two independent
     /// recurrences side by side, so the processor overlaps their latencies (about twice the throughput of two passes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double First, double Second) AccumulateSquaresPair(ReadOnlySpan<double> interleaved, int channel, double sumA, double sumB)
     {
         var sh = _shelf;

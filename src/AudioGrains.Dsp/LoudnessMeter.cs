@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace AudioGrains.Dsp;
@@ -87,6 +88,7 @@ public sealed class LoudnessMeter
     }
 
     /// <summary>Measured audio, whole interleaved frames, any number of them per call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<double> interleaved)
     {
         RequireWholeFrames(interleaved.Length);
@@ -135,6 +137,7 @@ public sealed class LoudnessMeter
 
     private ReadOnlySpan<double> SegmentSpan() => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_segments);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CloseSegment()
     {
         var s = 0.0;
@@ -149,6 +152,7 @@ public sealed class LoudnessMeter
 
     private delegate void DoubleBlockAction(LoudnessMeter meter, ReadOnlySpan<double> block);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForEachDoubleBlock(ReadOnlySpan<float> interleaved, DoubleBlockAction action)
     {
         // Whole frames per block; a pooled buffer only for absurd channel counts.

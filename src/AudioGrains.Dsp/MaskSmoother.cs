@@ -51,6 +51,7 @@ internal sealed class MaskSmoother
     public double TimeWeight(int offset) => _timeWeights[offset + TimeRadius];
 
     /// <summary>The triangle 1/(r+1), 2/(r+1), …, 1, …, 1/(r+1) (2r + 1 values) normalised to sum 1: (r + 1 − |i|)/(r + 1)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[] Triangle(int radius)
     {
         var t = new double[2 * radius + 1];
@@ -60,6 +61,7 @@ internal sealed class MaskSmoother
     }
 
     /// <summary>target += weight · source, bin by bin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double weight)
     {
         var vt = MemoryMarshal.Cast<double, Vector<double>>(target);
@@ -74,6 +76,7 @@ internal sealed class MaskSmoother
     /// radius r is a box of r + 1 bins applied twice; each box sums power-of-two partial sums
     /// (P₂w[x] = P_w[x] + P_w[x + w]), a few vector additions per bin instead of 2r + 1 products.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SmoothFrequency(Span<double> mask)
     {
         var r = FrequencyRadius;
@@ -92,6 +95,7 @@ internal sealed class MaskSmoother
     }
 
     /// <summary>target[x] = Σ_{i<=r} source[x + i] for x in [0, count), from the binary digits of r + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Box(double[] source, int count, double[] target)
     {
         var length = FrequencyRadius + 1;
@@ -119,6 +123,7 @@ internal sealed class MaskSmoother
     }
 
     /// <summary>target[x] = a[x] + b[x + shift] for x in [0, count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddShifted(double[] a, double[] b, int shift, int count, double[] target)
     {
         ref var ra = ref MemoryMarshal.GetArrayDataReference(a);

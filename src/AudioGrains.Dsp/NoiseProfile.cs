@@ -76,6 +76,7 @@ public sealed class NoiseProfile
     }
 
     /// <summary>Adds one frame's floored dB values of <paramref name="channel"/> (one per bin).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddFrame(int channel, ReadOnlySpan<double> flooredDecibels)
     {
         var offset = CheckChannel(channel) * Bins;
@@ -103,6 +104,7 @@ public sealed class NoiseProfile
         if (++_pendingFrames[channel] == 7) Flush(channel);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Flush(int channel)
     {
         var offset = channel * Bins;
@@ -114,6 +116,7 @@ public sealed class NoiseProfile
         _pendingFrames[channel] = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Flush()
     {
         for (var c = 0; c < Channels; c++)
@@ -124,6 +127,7 @@ public sealed class NoiseProfile
     internal static long Quantize(double decibels) =>
         (long)Math.Round(Math.Min(Math.Max(decibels, -ClampDecibels), ClampDecibels) * (1 << QuantumBits));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Merge(NoiseProfile other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -143,6 +147,7 @@ public sealed class NoiseProfile
     /// [channels, bins, then per channel: count, then per bin Σq and Σq²], every integer split into
     /// 32-bit parts (a long into 2 doubles, a 128-bit square sum into 4), so storage is exact.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] ToArray()
     {
         Flush();
@@ -162,6 +167,7 @@ public sealed class NoiseProfile
         return flat;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static NoiseProfile FromArray(ReadOnlySpan<double> flat)
     {
         if (flat.Length < 2) throw new ArgumentException("A noise profile needs at least a header of 2 values.", nameof(flat));
@@ -185,12 +191,14 @@ public sealed class NoiseProfile
 
     private static long StoredLength(int channels, int bins) => 2 + channels * (2 + 6L * bins);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Put(double[] flat, int at, UInt128 value, int parts)
     {
         for (var p = 0; p < parts; p++) flat[at++] = (uint)(value >> (32 * p));
         return at;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static UInt128 Take(ReadOnlySpan<double> flat, ref int at, int parts)
     {
         UInt128 value = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AudioGrains.Dsp;
@@ -5,6 +6,7 @@ namespace AudioGrains.Dsp;
 /// <summary>Largest |x| of a buffer (all channels): the sample peak.</summary>
 public static class PeakAmplitude
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Of(ReadOnlySpan<double> samples)
     {
         var i = 0;

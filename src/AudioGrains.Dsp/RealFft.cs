@@ -53,6 +53,7 @@ public sealed class RealFft
     public int Bins => _half + 1;
 
     /// <summary>Spectrum of <paramref name="input"/> (n samples) into bins 0..n/2; the imaginary parts of bins 0 and n/2 are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<double> input, Span<double> re, Span<double> im)
     {
         if (input.Length != _size) throw new ArgumentException($"Expected {_size} samples, got {input.Length}.", nameof(input));
@@ -111,6 +112,7 @@ public sealed class RealFft
     /// Exact inverse of <see cref="Forward"/> (1/n normalisation): the n real samples whose spectrum
     /// bins 0..n/2 are given. The imaginary parts of bins 0 and n/2 are ignored (taken as 0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Inverse(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> output)
     {
         if (output.Length != _size) throw new ArgumentException($"Expected room for {_size} samples, got {output.Length}.", nameof(output));
@@ -168,6 +170,7 @@ public sealed class RealFft
     private static Vector256<double> Reverse(Vector256<double> v) => Avx2.Permute4x64(v, 0b00_01_10_11);
 
     /// <summary>z[j] = x[2j] + i·x[2j+1]: even samples to the real parts, odd to the imaginary.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Deinterleave(ReadOnlySpan<double> input, double[] even, double[] odd)
     {
         ref var x = ref MemoryMarshal.GetReference(input);
@@ -193,6 +196,7 @@ public sealed class RealFft
     }
 
     /// <summary>Inverse of <see cref="Deinterleave"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Interleave(double[] even, double[] odd, Span<double> output)
     {
         ref var x = ref MemoryMarshal.GetReference(output);

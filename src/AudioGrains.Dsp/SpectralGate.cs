@@ -157,6 +157,7 @@ public sealed class SpectralGate
     /// ranges still own every frame once. The window must hold [start − FftSize/2, end + FftSize/2)
     /// ∩ signal. Merge the chunks' results with <see cref="BinMaxima.Merge"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public BinMaxima MeasureMaxima(SignalWindow window, long start, long end)
     {
         var grid = CheckRange(window, start, end);
@@ -179,6 +180,7 @@ public sealed class SpectralGate
     /// coming from <paramref name="floorOf"/>, the merged <see cref="MeasureMaxima"/> of the same
     /// source. Same ownership and window as <see cref="MeasureMaxima"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NoiseProfile MeasureNoise(SignalWindow window, long start, long end, BinMaxima floorOf)
     {
         ArgumentNullException.ThrowIfNull(floorOf);
@@ -210,6 +212,7 @@ public sealed class SpectralGate
     /// need neither. start and end may lie anywhere in the signal (the output does not depend on
     /// where ranges begin or end).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Process(SignalWindow window, long start, long end, BinMaxima? signalMaxima, NoiseProfile? noise, Span<double> output)
     {
         var grid = CheckRange(window, start, end);
@@ -241,6 +244,7 @@ public sealed class SpectralGate
     // ---- STFT frames -------------------------------------------------------------------------
 
     /// <summary>Spectra of frame m of every output channel into ring slot <paramref name="slot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Spectrum(SignalWindow window, StftGrid grid, long m, int slot)
     {
         if (_options.CentreExtraction)
@@ -267,6 +271,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>w/Σw · x over frame m of channel c, zero outside the signal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LoadFrame(SignalWindow window, StftGrid grid, long m, int channel)
     {
         var t0 = grid.FrameStart(m);
@@ -297,6 +302,7 @@ public sealed class SpectralGate
 
     // ---- masks -------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrepareThresholds(BinMaxima? signalMaxima, NoiseProfile? noise)
     {
         if (signalMaxima is null) throw new ArgumentNullException(nameof(signalMaxima), "The stationary gate needs the signal's merged BinMaxima (the floor under its dB).");
@@ -318,6 +324,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>Spectrum and unsmoothed mask of frame m into its ring slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillRing(SignalWindow window, StftGrid grid, long m, long maskFirst)
     {
         var slot = SlotOf(m);
@@ -342,6 +349,7 @@ public sealed class SpectralGate
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StationaryMask(ReadOnlySpan<double> re, ReadOnlySpan<double> im, ReadOnlySpan<double> threshold, double on, double off, Span<double> mask)
     {
         ref var rr = ref MemoryMarshal.GetReference(re);
@@ -370,6 +378,7 @@ public sealed class SpectralGate
     /// Non-stationary: sigmoid masks of frames [maskFirst, maskLast] into the store, from the
     /// forward-backward smoothed magnitudes over [first, last] (the mask frames plus the settling).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeNonStationaryMasks(SignalWindow window, StftGrid grid, long first, long last, long maskFirst, long maskLast)
     {
         var perFrame = _outputChannels * _bins;
@@ -429,6 +438,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>target[k] = √(re[k]² + im[k]²).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Magnitude(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> target)
     {
         ref var rr = ref MemoryMarshal.GetReference(re);
@@ -449,6 +459,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>One step of the one-pole smoother per bin: target[k] = b·input[k] + (1 − b)·previous[k] (target may be input).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OnePole(ReadOnlySpan<double> input, ReadOnlySpan<double> previous, double b, Span<double> target)
     {
         ref var rx = ref MemoryMarshal.GetReference(input);
@@ -467,6 +478,7 @@ public sealed class SpectralGate
     /// magnitude[k] becomes the non-stationary mask 1/(1 + exp(−(r − multiplier)·slope)) with
     /// r = (|X| − smooth)/smooth. Digital silence (smooth = 0, hence |X| = 0) reads as r = −1, like any empty bin.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sigmoid(Span<double> magnitude, ReadOnlySpan<double> smooth, double multiplier, double slope)
     {
         ref var rm = ref MemoryMarshal.GetReference(magnitude);
@@ -493,6 +505,7 @@ public sealed class SpectralGate
     // ---- synthesis ---------------------------------------------------------------------------
 
     /// <summary>Smoothed mask × spectrum of frame f, inverse FFT, overlap-added into the accumulator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Synthesize(StftGrid grid, long f)
     {
         var slot = SlotOf(f);
@@ -517,6 +530,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>The final per-bin gain of frame f on channel c, or empty for none (an all-ones mask).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<double> GainOf(StftGrid grid, long f, int c)
     {
         if (_options.Mode == DenoiseMode.Off) return _band;
@@ -540,6 +554,7 @@ public sealed class SpectralGate
     /// first Hop of them get no more frames. Those inside [start, end) go out, divided by Σw²; then
     /// the accumulator moves on by Hop. After the last frame every sample it holds is complete.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(StftGrid grid, long f, long start, long end, Span<double> output, bool final)
     {
         var t0 = grid.FrameStart(f);
@@ -573,6 +588,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>Σw² over the frames that cover sample t, in ascending frame order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double NormAt(long t, long lastFrame)
     {
         var sum = 0.0;
@@ -589,6 +605,7 @@ public sealed class SpectralGate
     // ---- bin and sample loops (lane-wise, so any vector width gives the same results) ---------
 
     /// <summary>target[i] = a[i]·b[i] (target may be a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> target)
     {
         ref var ra = ref MemoryMarshal.GetReference(a);
@@ -602,6 +619,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>target[i] += a[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Add(ReadOnlySpan<double> a, Span<double> target)
     {
         ref var ra = ref MemoryMarshal.GetReference(a);
@@ -613,6 +631,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>target[i] += a[i]·b[i] (not fused).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> target)
     {
         ref var ra = ref MemoryMarshal.GetReference(a);
@@ -626,6 +645,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>target[i] = a[i] / b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Divide(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> target)
     {
         ref var ra = ref MemoryMarshal.GetReference(a);
@@ -639,6 +659,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>x[i] = x[i]·scale + offset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleOffset(Span<double> x, double scale, double offset)
     {
         ref var r = ref MemoryMarshal.GetReference(x);
@@ -651,6 +672,7 @@ public sealed class SpectralGate
     }
 
     /// <summary>max[k] = max(max[k], re[k]² + im[k]²).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxPower(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> max)
     {
         ref var rr = ref MemoryMarshal.GetReference(re);
@@ -674,6 +696,7 @@ public sealed class SpectralGate
     /// db[k] = max(20·log10(|X[k]| + eps), floor[k]), the logarithm as ln × 20/ln 10. The vector
     /// logarithm is the runtime's; bins past the last whole vector use Math.Log.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FlooredDecibels(ReadOnlySpan<double> re, ReadOnlySpan<double> im, ReadOnlySpan<double> floor, Span<double> db)
     {
         ref var rr = ref MemoryMarshal.GetReference(re);

@@ -39,6 +39,7 @@ public sealed class TruePeakDetector
     public double Max => _max;
 
     /// <summary>Feeds history (the audio just before the measured part) without measuring it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Prime(ReadOnlySpan<double> interleaved)
     {
         var frames = WholeFrames(interleaved);
@@ -53,6 +54,7 @@ public sealed class TruePeakDetector
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<double> interleaved)
     {
         var frames = WholeFrames(interleaved);
@@ -74,6 +76,7 @@ public sealed class TruePeakDetector
     }
 
     /// <summary>Max |phase output| for inputs line[History .. History + n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double PeakOf256(double[] line, int n)
     {
         var h = TapVectors;
@@ -111,6 +114,7 @@ public sealed class TruePeakDetector
     }
 
     /// <summary>Same arithmetic as <see cref="PeakOf256"/>, as two halves of two phases each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double PeakOf128(double[] line, int n)
     {
         var h = TapVectors;
@@ -141,6 +145,7 @@ public sealed class TruePeakDetector
         return interleaved.Length / _channels;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double>[] BuildTapVectors()
     {
         var v = new Vector256<double>[Taps];

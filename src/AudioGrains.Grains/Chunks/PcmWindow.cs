@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -6,6 +7,7 @@ namespace AudioGrains.Grains.Chunks;
 /// <summary>Reads frames [from, to) of a float32 interleaved PCM blob as doubles.</summary>
 public static class PcmWindow
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Read(SafeFileHandle pcm, long from, long to, int channels, CancellationToken ct)
     {
         var count = checked((int)((to - from) * channels));

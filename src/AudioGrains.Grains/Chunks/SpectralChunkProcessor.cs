@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AudioGrains.Abstractions;
 using AudioGrains.Dsp;
@@ -14,6 +15,7 @@ namespace AudioGrains.Grains.Chunks;
 /// </summary>
 public static class SpectralChunkProcessor
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ChunkStatistics Process(ChunkWork work, IBlobStore blobs, CancellationToken ct)
     {
         var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);

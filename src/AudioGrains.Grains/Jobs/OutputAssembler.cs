@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AudioGrains.Grains.Storage;
 using AudioGrains.Media;
@@ -32,6 +33,7 @@ public static class OutputAssembler
     }
 
     /// <summary>out = float32(x · gain), computed in double so the rounding is the same on every machine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyGain(Span<float> samples, double linearGain)
     {
         for (var i = 0; i < samples.Length; i++) samples[i] = (float)(samples[i] * linearGain);
