@@ -55,6 +55,9 @@ public sealed record ChunkWork
 
     /// <summary>The plan's chunk length, so the encode pass can find the processed samples of the neighbours it reads.</summary>
     [Id(23)] public int PlanChunkFrames { get; init; }
+
+    /// <summary>Encode pass: also decode the segment and measure its own stretch, as the output's report needs.</summary>
+    [Id(24)] public bool MeasureEncoded { get; init; }
 }
 
 public enum ChunkPass

@@ -54,8 +54,14 @@ public sealed class ChunkInvarianceTests : IDisposable
             var output = _dir.File($"out-{seconds}.opus");
             var report = await CliProcess.JsonWithAsync(segmented, "normalize", input, "-o", output, "--chunk-seconds", seconds);
             Assert.True(report.GetProperty("steps_s").TryGetProperty("encode", out _), "the chunks did not encode");
-            Assert.Equal(16000, report.GetProperty("output").GetProperty("sample_rate").GetInt32()); // encoded at 16 kHz, though Opus decodes at 48
             files.Add(await File.ReadAllBytesAsync(output));
+
+            // The output's report, merged from the segments' own decodes, is what measuring the whole file gives.
+            var reported = report.GetProperty("output");
+            var measured = await CliProcess.JsonAsync("measure", output);
+            Assert.Equal(16000, reported.GetProperty("sample_rate").GetInt32()); // encoded at 16 kHz, though Opus decodes at 48
+            foreach (var name in new[] { "duration_s", "integrated_lufs", "lra_lu", "true_peak_dbtp", "sample_peak_dbfs" })
+                Assert.Equal(measured.Number(name), reported.Number(name));
         }
         Assert.Equal(files[0], files[1]);
         Assert.Equal(files[0], files[2]);

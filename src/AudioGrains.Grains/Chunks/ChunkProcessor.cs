@@ -88,7 +88,8 @@ public static class ChunkProcessor
     {
         ChunkPass.Maxima => blobs.Exists(JobBlobKeys.ChunkMaxima(work.OutputKey)),
         ChunkPass.Noise => blobs.Exists(JobBlobKeys.ChunkNoise(work.OutputKey)),
-        ChunkPass.Encode => blobs.Exists(JobBlobKeys.ChunkEncoded(work.OutputKey)),
+        ChunkPass.Encode => blobs.Exists(JobBlobKeys.ChunkEncoded(work.OutputKey))
+                            && (!work.MeasureEncoded || (blobs.Exists(JobBlobKeys.SegmentCheck(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)))),
         _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey))
              && blobs.Length(JobBlobKeys.ChunkSamples(work.OutputKey)) == (long)work.Frames * OutputChannels(work) * sizeof(float),
     };

@@ -19,6 +19,7 @@ public sealed class ChunkProcessorGrain(
     ProcessingOptions options,
     SiloIdentity silo,
     PcmEncoder encoder,
+    PcmDecoder decoder,
     ILogger<ChunkProcessorGrain> logger) : Grain, IChunkProcessorGrain
 {
     public async Task<ChunkOutcome> ProcessAsync(ChunkWork work)
@@ -32,13 +33,19 @@ public sealed class ChunkProcessorGrain(
 
         var watch = Stopwatch.StartNew();
         var ct = CancellationToken.None;
-        if (work.Pass == ChunkPass.Encode) await limiter.RunAsync(token => ChunkEncoder.EncodeAsync(work, blobs, encoder, options.BlockFrames, token), ct);
+        if (work.Pass == ChunkPass.Encode) await limiter.RunAsync(token => EncodeAsync(work, token), ct);
         else await limiter.RunAsync(token => Run(work, token), ct);
         logger.LogInformation("Processed chunk {Chunk} of job {JobId} on silo {Silo} in {ElapsedMs:F0} ms ({Pass})",
             work.Index, work.JobId, silo.Name, watch.Elapsed.TotalMilliseconds, work.Pass);
         // Nothing is kept in memory between calls; let the activation go soon.
         DeactivateOnIdle();
         return new ChunkOutcome { Index = work.Index, Silo = silo.Name, ElapsedSeconds = watch.Elapsed.TotalSeconds };
+    }
+
+    private async Task EncodeAsync(ChunkWork work, CancellationToken ct)
+    {
+        await ChunkEncoder.EncodeAsync(work, blobs, encoder, options.BlockFrames, ct);
+        if (work.MeasureEncoded) await SegmentMeasurement.MeasureAsync(work, blobs, decoder, ct);
     }
 
     private bool Run(ChunkWork work, CancellationToken ct)

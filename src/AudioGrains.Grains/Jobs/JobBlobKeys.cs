@@ -27,6 +27,9 @@ public static class JobBlobKeys
     /// <summary>An Opus segment's Ogg file, with its pre- and post-roll packets.</summary>
     public static string ChunkEncoded(string segmentKey) => segmentKey + ".opus";
 
+    /// <summary>An Opus segment's decoded frames around its seams (see SegmentMeasurement).</summary>
+    public static string SegmentCheck(string segmentKey) => segmentKey + ".check";
+
     /// <summary>The separate noise recording, as uploaded and as working PCM.</summary>
     public static string NoiseInput(string jobId) => $"jobs/{jobId}/noise-input";
 

@@ -456,6 +456,36 @@ public sealed class JobGrain(
         return segments;
     }
 
+    /// <summary>
+    /// The output's report from the segments' own measurements (decoded in the encode pass, merged exactly), or null
+    /// when a seam's decoders disagree or a segment was not measured: then the whole file is decoded and measured.
+    /// </summary>
+    private LoudnessReport? MeasuredBySegments()
+    {
+        if (!SegmentMeasurement.CanMeasure(S.OutputChannels)) return null;
+        var keys = Enumerable.Range(0, EncodeSegments().Count).Select(i => JobBlobKeys.Segment(JobId, i)).ToList();
+        if (!SegmentMeasurement.SeamsAgree(blobs, keys))
+        {
+            logger.LogWarning("Job {JobId}: the Opus segments' decoders disagree at a seam; measuring the whole output instead", JobId);
+            return null;
+        }
+        var merged = LoudnessMerge.Of(keys.Select(k =>
+        {
+            using var stream = blobs.OpenRead(JobBlobKeys.ChunkStatistics(k));
+            return ChunkStatistics.ReadFrom(stream);
+        }), SegmentMeasurement.DecodedRate);
+        return new LoudnessReport
+        {
+            DurationSeconds = (double)merged.Frames / SegmentMeasurement.DecodedRate,
+            SampleRate = SegmentMeasurement.DecodedRate,
+            Channels = S.OutputChannels,
+            IntegratedLufs = merged.IntegratedLufs,
+            LoudnessRangeLu = merged.LoudnessRangeLu,
+            TruePeakDbtp = merged.TruePeakDbtp,
+            SamplePeakDbfs = merged.SamplePeakDbfs,
+        };
+    }
+
     /// <summary>Pre-roll of an Opus segment: a second, or back to the start; whole packets, as chunk starts are.</summary>
     private static int EncodePreRoll(long start, int rate) => (int)Math.Min(start, Media.Ogg.OpusSegments.PreRollFrames(rate));
 
@@ -560,7 +590,9 @@ public sealed class JobGrain(
         S.StepSeconds["assemble"] = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var output = await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, blobs.PathOf(outputKey), limits, ct), ct);
+        var output = joined && MeasuredBySegments() is { } bySegments
+            ? bySegments
+            : await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, blobs.PathOf(outputKey), limits, ct), ct);
         // Opus always decodes at 48 kHz (measured so); the rate the file holds is the one encoded, as its header says.
         if (format is OutputFormat.Opus or OutputFormat.WebM && PcmEncoder.IsOpusRate(rate)) output = output with { SampleRate = rate };
         S.StepSeconds["measure_output"] = watch.Elapsed.TotalSeconds;
@@ -685,6 +717,7 @@ public sealed class JobGrain(
                 EncodePreRollFrames = EncodePreRoll(segment.Start, S.WorkSampleRate),
                 EncodePostRollFrames = Media.Ogg.OpusSegments.PostRollFrames(S.WorkSampleRate),
                 PlanChunkFrames = plan.ChunkFrames,
+                MeasureEncoded = SegmentMeasurement.CanMeasure(S.OutputChannels),
             };
         }
         var gate = Gate();

@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using AudioGrains.Abstractions;
+using AudioGrains.Dsp;
+using AudioGrains.Grains.Chunks;
+using AudioGrains.Grains.Jobs;
+using AudioGrains.Grains.Storage;
+using AudioGrains.Media;
+using AudioGrains.Media.Ogg;
+
+namespace AudioGrains.Grains.Tests;
+
+/// <summary>
+/// Opus segments encoded and measured apart by the encode pass (real ffmpeg): their measurements merge into the
+/// measurement of the joined file, and a seam whose decoders disagree is caught.
+/// </summary>
+public sealed class SegmentMeasurementTests : IDisposable
+{
+    private const int Rate = 16000;
+    private const int ChunkFrames = 4 * Rate;
+    private const string Job = "job";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ag-segments-" + Guid.NewGuid().ToString("N"));
+    private readonly FfmpegOptions _ffmpeg = new();
+
+    [Fact]
+    public async Task Merged_segment_measurements_equal_the_joined_file_measured_whole()
+    {
+        var store = new FileSystemBlobStore(_root);
+        var keys = await EncodeAndMeasureAsync(store, chunks: 3);
+
+        Assert.True(SegmentMeasurement.SeamsAgree(store, keys));
+        var merged = LoudnessMerge.Of(keys.Select(k =>
+        {
+            using var s = store.OpenRead(JobBlobKeys.ChunkStatistics(k));
+            return ChunkStatistics.ReadFrom(s);
+        }), SegmentMeasurement.DecodedRate);
+
+        var joined = Path.Combine(_root, "joined.opus");
+        var segments = keys.Select((k, i) => new OpusSegment(store.PathOf(JobBlobKeys.ChunkEncoded(k)), Math.Min(i * ChunkFrames, 2 * Rate), ChunkFrames)).ToList();
+        await using (var stream = File.Create(joined))
+        {
+            Assert.Empty(OpusSegments.Join(segments, Rate, 3 * ChunkFrames, stream));
+        }
+        var meter = new LoudnessMeter(SegmentMeasurement.DecodedRate, 1);
+        var info = new MediaInfo("ogg", 12, SegmentMeasurement.DecodedRate, 1, null, "opus", false);
+        await new PcmDecoder(_ffmpeg).StreamNativeAsync(joined, info, b => meter.Add(b), CancellationToken.None);
+        var whole = meter.Result();
+
+        Assert.Equal(whole.Frames, merged.Frames);
+        Assert.Equal(whole.IntegratedLufs, merged.IntegratedLufs);
+        Assert.Equal(whole.LoudnessRangeLu, merged.LoudnessRangeLu);
+        Assert.Equal(whole.TruePeakDbtp, merged.TruePeakDbtp);
+        Assert.Equal(whole.SamplePeakDbfs, merged.SamplePeakDbfs);
+    }
+
+    [Fact]
+    public async Task A_seam_whose_decoders_disagree_is_caught()
+    {
+        var store = new FileSystemBlobStore(_root);
+        var keys = await EncodeAndMeasureAsync(store, chunks: 2);
+        var check = store.PathOf(JobBlobKeys.SegmentCheck(keys[1]));
+        var bytes = await File.ReadAllBytesAsync(check);
+        bytes[4 + 1000] ^= 0x01; // one bit of one float of segment 1's decoded head
+
+        await File.WriteAllBytesAsync(check, bytes);
+
+        Assert.False(SegmentMeasurement.SeamsAgree(store, keys));
+    }
+
+    /// <summary>Writes chunks of processed samples, then runs the encode pass (with measurement) of one segment per chunk.</summary>
+    private async Task<List<string>> EncodeAndMeasureAsync(FileSystemBlobStore store, int chunks)
+    {
+        var random = new Random(3);
+        var total = chunks * ChunkFrames;
+        for (var c = 0; c < chunks; c++)
+        {
+            var samples = new float[ChunkFrames];
+            for (var n = 0; n < ChunkFrames; n++)
+            {
+                var t = (double)(c * ChunkFrames + n) / Rate;
+                samples[n] = (float)(0.3 * Math.Sin(2 * Math.PI * (200 + 40 * t) * t) * (0.6 + 0.4 * Math.Sin(2 * Math.PI * 0.7 * t)) + 0.02 * (random.NextDouble() - 0.5));
+            }
+            using var w = store.Create(JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(Job, c)));
+            w.Stream.Write(MemoryMarshal.AsBytes(samples.AsSpan()));
+            w.Commit();
+        }
+
+        var keys = new List<string>();
+        for (var i = 0; i < chunks; i++)
+        {
+            var work = new ChunkWork
+            {
+                JobId = Job, Index = i, PcmKey = "unused", OutputKey = JobBlobKeys.Segment(Job, i), Pass = ChunkPass.Encode,
+                StartFrame = (long)i * ChunkFrames, Frames = ChunkFrames, SampleRate = Rate, Channels = 1, TotalFrames = total,
+                OutputGain = 1.5, EncodePreRollFrames = Math.Min(i * ChunkFrames, OpusSegments.PreRollFrames(Rate)),
+                EncodePostRollFrames = OpusSegments.PostRollFrames(Rate), PlanChunkFrames = ChunkFrames, MeasureEncoded = true,
+            };
+            await ChunkEncoder.EncodeAsync(work, store, new PcmEncoder(_ffmpeg), 4096, CancellationToken.None);
+            await SegmentMeasurement.MeasureAsync(work, store, new PcmDecoder(_ffmpeg), CancellationToken.None);
+            Assert.True(ChunkProcessor.IsDone(work, store));
+            keys.Add(work.OutputKey);
+        }
+        return keys;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}
