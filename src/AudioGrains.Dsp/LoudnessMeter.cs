@@ -92,9 +92,16 @@ public sealed class LoudnessMeter
     public void Add(ReadOnlySpan<double> interleaved)
     {
         RequireWholeFrames(interleaved.Length);
+        _truePeak.Add(interleaved);
+        AddFiltered(interleaved);
+    }
+
+    /// <summary>Sample peak, K-weighted segment energies and the frame count (everything but the true peak).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddFiltered(ReadOnlySpan<double> interleaved)
+    {
         var peak = PeakAmplitude.Of(interleaved);
         if (peak > _samplePeak || double.IsNaN(peak)) _samplePeak = peak;
-        _truePeak.Add(interleaved);
 
         var frames = interleaved.Length / _channels;
         var done = 0;
@@ -119,7 +126,39 @@ public sealed class LoudnessMeter
     public void Add(ReadOnlySpan<float> interleaved)
     {
         RequireWholeFrames(interleaved.Length);
+        if (SplitTruePeak && interleaved.Length >= SplitMinimumSamples)
+        {
+            AddSplit(interleaved);
+            return;
+        }
         ForEachDoubleBlock(interleaved, static (meter, block) => meter.Add(block));
+    }
+
+    /// <summary>
+    /// Runs the true-peak interpolator on a second thread while this one filters, for large float blocks: the same
+    /// operations on the same values (identical results), about half the wall time of a stereo 44.1 kHz input. For a
+    /// meter fed by one stream with a core to spare (an input's decode); chunks, already parallel, leave it off.
+    /// </summary>
+    public bool SplitTruePeak { get; init; }
+
+    private const int SplitMinimumSamples = 8192;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddSplit(ReadOnlySpan<float> interleaved)
+    {
+        var block = ArrayPool<double>.Shared.Rent(interleaved.Length);
+        try
+        {
+            for (var i = 0; i < interleaved.Length; i++) block[i] = interleaved[i];
+            var length = interleaved.Length;
+            var truePeak = Task.Run(() => _truePeak.Add(block.AsSpan(0, length)));
+            AddFiltered(block.AsSpan(0, length));
+            truePeak.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(block);
+        }
     }
 
     public LoudnessMeasurement Result()

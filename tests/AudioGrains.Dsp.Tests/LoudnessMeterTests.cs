@@ -2,6 +2,26 @@ namespace AudioGrains.Dsp.Tests;
 
 public class LoudnessMeterTests
 {
+    [Theory]
+    [InlineData(44100, 2)]
+    [InlineData(48000, 6)]
+    [InlineData(16000, 1)]
+    public void Splitting_the_true_peak_onto_another_thread_changes_nothing(int rate, int channels)
+    {
+        var x = TestSignals.Programme(rate, channels, 7.3, seed: 11).Select(v => (float)v).ToArray();
+        var plain = new LoudnessMeter(rate, channels);
+        var split = new LoudnessMeter(rate, channels) { SplitTruePeak = true };
+        var block = 9000 * channels; // large enough to split, not a multiple of the segment
+        for (var i = 0; i < x.Length; i += block)
+        {
+            var part = x.AsSpan(i, Math.Min(block, x.Length - i));
+            plain.Add(part);
+            split.Add(part);
+        }
+        Assert.Equal(plain.Result(), split.Result());
+        Assert.Equal(plain.SegmentEnergies, split.SegmentEnergies);
+    }
+
     [Fact]
     public void SilenceMeasuresMinusInfinity()
     {

@@ -215,7 +215,7 @@ public sealed class JobGrain(
         var channels = options.Mono && !centre ? 1 : media.Channels;
         var watch = Stopwatch.StartNew();
         // One sequential decode: the working PCM for the chunks, and the input as it is for its report.
-        var inputMeter = new LoudnessMeter(media.SampleRate, media.Channels, ChannelWeights.For(media.Channels, media.ChannelLayout));
+        var inputMeter = new LoudnessMeter(media.SampleRate, media.Channels, ChannelWeights.For(media.Channels, media.ChannelLayout)) { SplitTruePeak = true };
         var frames = await Task.Run(() => decoder.DecodeAsync(blobs.PathOf(spec.InputKey), media.ToInfo(),
             new PcmFormat(rate, channels), blobs.PathForWriting(JobBlobKeys.Pcm(JobId)), block => inputMeter.Add(block), ct), ct);
         if (frames == 0)

@@ -36,7 +36,7 @@ public static class Measurements
     public static async Task<LoudnessReport> MeasureFileAsync(MediaProbe probe, PcmDecoder decoder, string path, MediaLimits limits, CancellationToken ct)
     {
         var info = await probe.ProbeAsync(path, limits, ct).ConfigureAwait(false);
-        var meter = new LoudnessMeter(info.SampleRate, info.Channels, ChannelWeights.For(info.Channels, info.ChannelLayout));
+        var meter = new LoudnessMeter(info.SampleRate, info.Channels, ChannelWeights.For(info.Channels, info.ChannelLayout)) { SplitTruePeak = true };
         await decoder.StreamNativeAsync(path, info, block => meter.Add(block), ct).ConfigureAwait(false);
         return meter.Result().ToReport();
     }
