@@ -22,7 +22,7 @@ public sealed record FfmpegOptions
 
     /// <summary>
     /// libopus complexity, 0–10 (its own default is 10). Lower is faster: per hour of 16 kHz mono at 64 kbit/s on one
-    /// core, about 15.6 s at 10, 11 s at 5, 8 s at 3 (docs/benchmarks.md).
+    /// core, about 15.5 s at 10, 11 s at 5, 8–10 s at 3, 7.5 s at 0 (docs/benchmarks.md).
     /// </summary>
     public int OpusComplexity { get; init; } = 10;
 
