@@ -469,24 +469,11 @@ public sealed class JobGrain(
             logger.LogWarning("Job {JobId}: the Opus segments' decoders disagree at a seam; measuring the whole output instead", JobId);
             return null;
         }
-        var merged = LoudnessMerge.Of(keys.Select(k =>
-        {
-            using var stream = blobs.OpenRead(JobBlobKeys.ChunkStatistics(k));
-            return ChunkStatistics.ReadFrom(stream);
-        }), SegmentMeasurement.DecodedRate);
-        return new LoudnessReport
-        {
-            DurationSeconds = (double)merged.Frames / SegmentMeasurement.DecodedRate,
-            SampleRate = SegmentMeasurement.DecodedRate,
-            Channels = S.OutputChannels,
-            IntegratedLufs = merged.IntegratedLufs,
-            LoudnessRangeLu = merged.LoudnessRangeLu,
-            TruePeakDbtp = merged.TruePeakDbtp,
-            SamplePeakDbfs = merged.SamplePeakDbfs,
-        };
+        return LoudnessMerge.Of(keys.Select(ReadStatistics), SegmentMeasurement.DecodedRate)
+            .ToReport(SegmentMeasurement.DecodedRate, S.OutputChannels);
     }
 
-    /// <summary>Pre-roll of an Opus segment: a second, or back to the start; whole packets, as chunk starts are.</summary>
+    /// <summary>Pre-roll of an Opus segment: two seconds, or back to the start; whole packets, as chunk starts are.</summary>
     private static int EncodePreRoll(long start, int rate) => (int)Math.Min(start, Media.Ogg.OpusSegments.PreRollFrames(rate));
 
     /// <summary>
@@ -618,9 +605,12 @@ public sealed class JobGrain(
             JobId, S.Input!.IntegratedLufs, output.IntegratedLufs, gain.GainDb, gain.PeakLimited, plan.Count, S.ChunkSilos.Count);
     }
 
-    private ChunkStatistics ReadStatistics(int index)
+    private ChunkStatistics ReadStatistics(int index) => ReadStatistics(JobBlobKeys.Chunk(JobId, index));
+
+    /// <summary>The statistics of a chunk or an Opus segment, by its key.</summary>
+    private ChunkStatistics ReadStatistics(string key)
     {
-        using var stream = blobs.OpenRead(JobBlobKeys.ChunkStatistics(JobBlobKeys.Chunk(JobId, index)));
+        using var stream = blobs.OpenRead(JobBlobKeys.ChunkStatistics(key));
         return ChunkStatistics.ReadFrom(stream);
     }
 

@@ -18,6 +18,18 @@ public static class Measurements
         SamplePeakDbfs = m.SamplePeakDbfs,
     };
 
+    /// <summary>The report of merged chunk or segment statistics, measured at <paramref name="sampleRate"/>.</summary>
+    public static LoudnessReport ToReport(this LoudnessMerge m, int sampleRate, int channels) => new()
+    {
+        DurationSeconds = (double)m.Frames / sampleRate,
+        SampleRate = sampleRate,
+        Channels = channels,
+        IntegratedLufs = m.IntegratedLufs,
+        LoudnessRangeLu = m.LoudnessRangeLu,
+        TruePeakDbtp = m.TruePeakDbtp,
+        SamplePeakDbfs = m.SamplePeakDbfs,
+    };
+
     public static MediaFacts ToFacts(this MediaInfo info) => new()
     {
         FormatName = info.FormatName,
