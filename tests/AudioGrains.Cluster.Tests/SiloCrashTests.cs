@@ -61,4 +61,55 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         await CliProcess.JsonAsync("normalize", input, "-o", single, "--chunk-seconds", "1");
         Assert.Equal(WavFile.Read(single).Samples, WavFile.Read(cluster.PathOf(final.OutputKey!)).Samples);
     }
+
+    [Fact]
+    public async Task Opus_encoding_survives_the_death_of_its_silo_and_encodes_no_recorded_segment_again()
+    {
+        const int segmentSeconds = 20;
+        await using var cluster = await RedisCluster.StartAsync(3,
+            "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00",
+            $"--AudioGrains:Processing:EncodeSegmentSeconds={segmentSeconds}");
+        var input = await TestAudio.LavfiAsync(cluster.Files.File("talk.wav"),
+            "aevalsrc='0.2*sin(2*PI*(180+60*sin(2*PI*0.4*t))*t)*(0.5+0.5*sin(2*PI*3*t))+0.01*(random(0)-0.5)':s=16000:d=900", "-c:a", "pcm_s16le");
+        var options = new NormalizeOptions { ChunkSeconds = 10, OutputFormat = "opus" };
+        var jobId = Guid.NewGuid().ToString("N");
+        await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
+
+        // Kill the job's silo in the middle of the encode pass (45 segments, one at a time).
+        JobStatus running;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            running = await cluster.Client.GetStatusAsync(jobId);
+            if (running.Phase == JobPhase.Encoding && running.ChunksCompleted >= 5) break;
+            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
+            Assert.True(DateTime.UtcNow < deadline, $"the job never got into its encode pass ({running.Phase})");
+            await Task.Delay(20);
+        }
+        var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
+        host.Kill();
+        Assert.True(running.ChunksCompleted < running.ChunksTotal);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
+        Assert.Equal(JobPhase.Completed, final.Phase);
+        Assert.False(host.Hosts(final.Host!), "the job finished on another silo");
+
+        var survivors = cluster.Silos.Where(s => s != host).SelectMany(s => s.Lines).ToList();
+        var completeAtResume = ChunkLog.CompleteAtResume(survivors, jobId);
+        Assert.NotNull(completeAtResume);
+        Assert.True(completeAtResume.Count >= running.ChunksCompleted, $"resumed with {completeAtResume.Count} segments recorded, {running.ChunksCompleted} seen before the kill");
+        var encoded = ChunkLog.Processed(cluster.Silos.SelectMany(s => s.Lines).Where(l => l.Contains("(Encode)", StringComparison.Ordinal)), jobId)
+            .GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"killed {running.Host} at {running.ChunksCompleted}/{running.ChunksTotal} segments; recorded at resume {completeAtResume.Count}; encoded twice: {encoded.Count(p => p.Value > 1)}");
+        var again = completeAtResume.Where(i => encoded.GetValueOrDefault(i) != 1).ToList();
+        Assert.True(again.Count == 0, $"segments recorded complete but encoded again (or never): {string.Join(",", again)}");
+        Assert.Equal(45, encoded.Count);
+
+        // The same bytes as one process with the same segment length.
+        var single = cluster.Files.File("single.opus");
+        await CliProcess.JsonWithAsync(new Dictionary<string, string> { ["AudioGrains__Processing__EncodeSegmentSeconds"] = $"{segmentSeconds}" },
+            "normalize", input, "-o", single, "--chunk-seconds", "10");
+        Assert.Equal(await File.ReadAllBytesAsync(single), await File.ReadAllBytesAsync(cluster.PathOf(final.OutputKey!)));
+    }
 }
