@@ -111,7 +111,16 @@ public sealed class JobGrain(
     public async Task<JobStatus> RetryAsync()
     {
         if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return GetStatusAsync().Result;
-        S.Phase = S.ChunkFrames > 0 && blobs.Exists(JobBlobKeys.Pcm(JobId)) ? JobPhase.Processing : JobPhase.Queued;
+        // Resume the phase that failed when its inputs are still there. The completion bitmap belongs to that
+        // phase's pass (chunks, analysis chunks or Opus segments), so it starts again empty: finished chunks
+        // find their outputs in the store and are reused, not recomputed.
+        var working = S.ChunkFrames > 0 && blobs.Exists(JobBlobKeys.Pcm(JobId));
+        S.Phase = !working ? JobPhase.Queued
+            : S.FailedIn is JobPhase.Analyzing or JobPhase.Processing or JobPhase.Encoding or JobPhase.Assembling ? S.FailedIn.Value
+            : JobPhase.Processing;
+        if (S.Phase == JobPhase.Queued) S.AnalysisPass = 0;
+        S.ResetChunkProgress(ChunkCountOrZero());
+        S.FailedIn = null;
         S.Attempts = 0;
         S.ErrorCode = null;
         S.ErrorMessage = null;
@@ -644,6 +653,7 @@ public sealed class JobGrain(
 
     private async Task FailAsync(string code, string message, bool deadLetter)
     {
+        S.FailedIn = S.Phase;
         S.Phase = JobPhase.Failed;
         S.ErrorCode = code;
         S.ErrorMessage = message;

@@ -47,6 +47,9 @@ public sealed class JobState
     /// </summary>
     [Id(25)] public int EncodeSegmentFrames { get; set; }
 
+    /// <summary>The phase a dead-lettered job failed in: an operator's retry resumes there.</summary>
+    [Id(26)] public JobPhase? FailedIn { get; set; }
+
     public void ResetChunkProgress(int count) => CompletedChunks = new byte[(count + 7) / 8];
 
     public bool IsChunkComplete(int index) => (CompletedChunks[index >> 3] & (1 << (index & 7))) != 0;
