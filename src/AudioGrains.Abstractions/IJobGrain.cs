@@ -17,10 +17,3 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Re-runs a failed (dead-lettered) job from its last completed step.</summary>
     Task<JobStatus> RetryAsync();
 }
-
-/// <summary>Processes one chunk of one job. Holds no persisted state; placed to spread over silos.</summary>
-public interface IChunkProcessorGrain : IGrainWithStringKey
-{
-    [ResponseTimeout("00:10:00")]
-    Task<ChunkOutcome> ProcessAsync(ChunkWork work);
-}

@@ -1,19 +1,19 @@
 namespace AudioGrains.Abstractions;
 
-/// <summary>Where a job is. The order is the order of the pipeline.</summary>
+/// <summary>Where a job is, in the order of the pipeline; the terminal phases come last.</summary>
 public enum JobPhase
 {
     Queued = 0,
     Probing = 1,
     Decoding = 2,
-    Processing = 3,
-    Assembling = 4,
 
     /// <summary>Per-chunk statistics that must be global (the stationary noise profile), merged before processing.</summary>
-    Analyzing = 5,
+    Analyzing = 3,
+    Processing = 4,
 
-    /// <summary>Opus output: each chunk encodes its own stretch with pre-roll, in parallel; the segments are then joined.</summary>
-    Encoding = 6,
+    /// <summary>Opus output: segments of the output encoded in parallel, each with pre-roll, to be joined.</summary>
+    Encoding = 5,
+    Assembling = 6,
     Completed = 10,
     Failed = 11,
     Cancelled = 12,

@@ -7,6 +7,7 @@ public sealed record JobStatus
     [Id(0)] public required string JobId { get; init; }
     [Id(1)] public JobPhase Phase { get; init; }
     [Id(2)] public int Progress { get; init; }
+    /// <summary>Chunks of the job (units of processing) and how many the current chunk pass has done (all, once processed).</summary>
     [Id(3)] public int ChunksTotal { get; init; }
     [Id(4)] public int ChunksCompleted { get; init; }
     [Id(5)] public string? ErrorCode { get; init; }
@@ -22,6 +23,11 @@ public sealed record JobStatus
     [Id(13)] public int Attempts { get; init; }
     [Id(14)] public bool Exists { get; init; } = true;
     [Id(15)] public NormalizeOptions? Options { get; init; }
+
+    /// <summary>Opus output: segments of the output encoded in parallel (0 for other formats).</summary>
+    [Id(16)] public int SegmentsTotal { get; init; }
+
+    [Id(17)] public int SegmentsCompleted { get; init; }
 
     public bool IsTerminal => Phase.IsTerminal();
 }

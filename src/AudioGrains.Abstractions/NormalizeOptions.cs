@@ -1,9 +1,17 @@
+using AudioGrains.Dsp;
+
 namespace AudioGrains.Abstractions;
 
-/// <summary>What a user asks of one job. Defaults live here and nowhere else.</summary>
+/// <summary>
+/// What a user asks of one job. Defaults live here and nowhere else (the noise reduction's come from the DSP's
+/// <see cref="SpectralGateOptions"/>); the CLI, the HTTP API and the chunks take them from <see cref="Default"/>.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record NormalizeOptions
 {
+    /// <summary>Every option at its default.</summary>
+    public static NormalizeOptions Default { get; } = new();
+
     public const double MinChunkSeconds = 1;
     public const double MaxChunkSeconds = 3600;
 
@@ -35,7 +43,7 @@ public sealed record NormalizeOptions
     [Id(8)] public NoiseReduction Denoise { get; init; } = NoiseReduction.Off;
 
     /// <summary>How far gated noise is pulled down: 0 (nothing) to 1 (fully); 0.8 is −14 dB.</summary>
-    [Id(9)] public double DenoiseStrength { get; init; } = 0.8;
+    [Id(9)] public double DenoiseStrength { get; init; } = SpectralGateOptions.Defaults.Strength;
 
     /// <summary>Where the stationary noise profile comes from: a time range of the input, in seconds (null: the whole input).</summary>
     [Id(10)] public double? NoiseClipStartSeconds { get; init; }
@@ -49,13 +57,13 @@ public sealed record NormalizeOptions
     [Id(13)] public bool IsolateVoice { get; init; }
 
     /// <summary>Stationary threshold: mean + this × std of the noise's dB per bin (noisereduce's n_std_thresh_stationary).</summary>
-    [Id(14)] public double DenoiseThresholdStd { get; init; } = 1.5;
+    [Id(14)] public double DenoiseThresholdStd { get; init; } = SpectralGateOptions.Defaults.ThresholdStd;
 
     /// <summary>Mask smoothing in frequency, Hz (noisereduce's freq_mask_smooth_hz); with a time smoothing under two hops, 0..62 Hz switches smoothing off.</summary>
-    [Id(15)] public double DenoiseFreqSmoothHz { get; init; } = 500;
+    [Id(15)] public double DenoiseFreqSmoothHz { get; init; } = SpectralGateOptions.Defaults.FreqMaskSmoothHz;
 
     /// <summary>Mask smoothing in time, ms (noisereduce's time_mask_smooth_ms).</summary>
-    [Id(16)] public double DenoiseTimeSmoothMs { get; init; } = 50;
+    [Id(16)] public double DenoiseTimeSmoothMs { get; init; } = SpectralGateOptions.Defaults.TimeMaskSmoothMs;
 
     public static readonly IReadOnlyList<string> OutputFormats = ["wav", "wav16", "flac", "opus", "webm", "mp3"];
 

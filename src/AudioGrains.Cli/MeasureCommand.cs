@@ -1,7 +1,12 @@
 using System.CommandLine;
 using AudioGrains.Abstractions;
+using AudioGrains.Grains;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Media;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AudioGrains.Cli;
 
@@ -22,14 +27,25 @@ public static class MeasureCommand
         try
         {
             var path = InputFile.Resolve(input);
-            var ffmpeg = new FfmpegOptions();
-            var report = await Measurements.MeasureFileAsync(new MediaProbe(ffmpeg), new PcmDecoder(ffmpeg), path, new MediaLimits(), ct);
+            // The media settings come from configuration (AudioGrains__Ffmpeg__..., AudioGrains__Limits__...), as a silo's do.
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddEnvironmentVariables();
+            builder.Services.AddAudioGrainsMedia(builder.Configuration);
+            using var host = builder.Build();
+            await host.StartAsync(ct);
+            var services = host.Services;
+            var report = await Measurements.MeasureFileAsync(services.GetRequiredService<MediaProbe>(), services.GetRequiredService<PcmDecoder>(),
+                path, services.GetRequiredService<IOptions<MediaLimits>>().Value, ct);
             Console.Out.WriteLine(json ? LoudnessJson.Measurement(report) : TextReport.Measurement(Path.GetFileName(path), report));
             return 0;
         }
         catch (AudioGrainsException e)
         {
             return CliFailure.Report(e);
+        }
+        catch (OptionsValidationException e)
+        {
+            return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -12,28 +12,30 @@ namespace AudioGrains.Cli;
 /// <summary>`audiograins normalize INPUT -o OUTPUT ...`: one job on an embedded cluster.</summary>
 public static class NormalizeCommand
 {
+    private static NormalizeOptions Defaults => NormalizeOptions.Default;
+
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "Audio or video file to normalize" };
         var output = new Option<string>("--output", "-o") { Description = "Output file; its extension picks the format", Required = true };
-        var target = new Option<double>("--target-lufs") { Description = "Integrated loudness of the output", DefaultValueFactory = _ => -23 };
-        var truePeak = new Option<double>("--true-peak") { Description = "True-peak ceiling, dBTP", DefaultValueFactory = _ => -1 };
-        var sampleRate = new Option<string>("--sample-rate") { Description = "Output rate in Hz, or keep", DefaultValueFactory = _ => "16000" };
-        var channels = new Option<string>("--channels") { Description = "mono or keep", DefaultValueFactory = _ => "mono" };
-        var highPass = new Option<string>("--highpass") { Description = "High-pass cutoff in Hz, or off", DefaultValueFactory = _ => "off" };
-        var chunkSeconds = new Option<double>("--chunk-seconds") { Description = "Seconds of audio per unit of parallel work", DefaultValueFactory = _ => 30 };
+        var target = new Option<double>("--target-lufs") { Description = "Integrated loudness of the output", DefaultValueFactory = _ => Defaults.TargetLufs };
+        var truePeak = new Option<double>("--true-peak") { Description = "True-peak ceiling, dBTP", DefaultValueFactory = _ => Defaults.TruePeakCeilingDbtp };
+        var sampleRate = new Option<string>("--sample-rate") { Description = "Output rate in Hz, or keep", DefaultValueFactory = _ => Defaults.SampleRate?.ToString(CultureInfo.InvariantCulture) ?? "keep" };
+        var channels = new Option<string>("--channels") { Description = "mono or keep", DefaultValueFactory = _ => Defaults.Mono ? "mono" : "keep" };
+        var highPass = new Option<string>("--highpass") { Description = "High-pass cutoff in Hz, or off", DefaultValueFactory = _ => Defaults.HighPassHz?.ToString(CultureInfo.InvariantCulture) ?? "off" };
+        var chunkSeconds = new Option<double>("--chunk-seconds") { Description = "Seconds of audio per unit of parallel work", DefaultValueFactory = _ => Defaults.ChunkSeconds };
         var format = new Option<string?>("--format") { Description = "wav|wav16|flac|opus|webm|mp3 (default: from the output's extension)" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Working folder (default: a temporary folder, removed afterwards)" };
         var verbose = new Option<bool>("--verbose") { Description = "Log the cluster's work to standard error" };
-        var denoise = new Option<string>("--denoise") { Description = "Noise reduction: off, stationary or nonstationary", DefaultValueFactory = _ => "off" };
-        var denoiseStrength = new Option<double>("--denoise-strength") { Description = "0..1; 0.8 pulls noise down by 14 dB", DefaultValueFactory = _ => 0.8 };
-        var denoiseThreshold = new Option<double>("--denoise-threshold-std") { Description = "Stationary threshold: noise mean + this many std (dB per bin)", DefaultValueFactory = _ => 1.5 };
-        var denoiseFreqSmooth = new Option<double>("--denoise-freq-smooth-hz") { Description = "Mask smoothing across frequency, Hz", DefaultValueFactory = _ => 500 };
-        var denoiseTimeSmooth = new Option<double>("--denoise-time-smooth-ms") { Description = "Mask smoothing across time, ms (with the Hz under 2 bins and this under 2 hops: no smoothing)", DefaultValueFactory = _ => 50 };
+        var denoise = new Option<string>("--denoise") { Description = "Noise reduction: off, stationary or nonstationary", DefaultValueFactory = _ => DenoiseName(Defaults.Denoise) };
+        var denoiseStrength = new Option<double>("--denoise-strength") { Description = "0..1; 0.8 pulls noise down by 14 dB", DefaultValueFactory = _ => Defaults.DenoiseStrength };
+        var denoiseThreshold = new Option<double>("--denoise-threshold-std") { Description = "Stationary threshold: noise mean + this many std (dB per bin)", DefaultValueFactory = _ => Defaults.DenoiseThresholdStd };
+        var denoiseFreqSmooth = new Option<double>("--denoise-freq-smooth-hz") { Description = "Mask smoothing across frequency, Hz", DefaultValueFactory = _ => Defaults.DenoiseFreqSmoothHz };
+        var denoiseTimeSmooth = new Option<double>("--denoise-time-smooth-ms") { Description = "Mask smoothing across time, ms (with the Hz under 2 bins and this under 2 hops: no smoothing)", DefaultValueFactory = _ => Defaults.DenoiseTimeSmoothMs };
         var noiseClip = new Option<string?>("--noise-clip") { Description = "START-END seconds of the input that hold only noise (stationary profile)" };
         var noiseFile = new Option<string?>("--noise-file") { Description = "A separate recording of the noise (at most 60 s) for the stationary profile" };
-        var normalizeVolume = new Option<string>("--normalize-volume") { Description = "on, or off to keep the level (measure only)", DefaultValueFactory = _ => "on" };
+        var normalizeVolume = new Option<string>("--normalize-volume") { Description = "on, or off to keep the level (measure only)", DefaultValueFactory = _ => Defaults.NormalizeVolume ? "on" : "off" };
         var isolateVoice = new Option<bool>("--isolate-voice") { Description = "Keep the speech band (80-7600 Hz) and, from stereo, the centre" };
 
         var command = new Command("normalize", "Normalize loudness (EBU R128) and convert, on an embedded cluster")
@@ -90,6 +92,10 @@ public static class NormalizeCommand
             catch (AudioGrainsException e)
             {
                 return CliFailure.Report(e);
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -204,13 +210,14 @@ public static class NormalizeCommand
         }
     }
 
-    private static NoiseReduction ParseDenoise(string value) => value switch
+    private static NoiseReduction ParseDenoise(string value)
     {
-        "off" => NoiseReduction.Off,
-        "stationary" => NoiseReduction.Stationary,
-        "nonstationary" => NoiseReduction.NonStationary,
-        _ => throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--denoise must be off, stationary or nonstationary, not \"{value}\""),
-    };
+        foreach (var mode in Enum.GetValues<NoiseReduction>())
+            if (DenoiseName(mode) == value) return mode;
+        throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--denoise must be off, stationary or nonstationary, not \"{value}\"");
+    }
+
+    private static string DenoiseName(NoiseReduction mode) => mode.ToString().ToLowerInvariant();
 
     private static (double Start, double End) ParseRange(string value, string name)
     {

@@ -9,6 +9,9 @@ namespace AudioGrains.Dsp;
 /// </summary>
 public sealed record SpectralGateOptions
 {
+    /// <summary>Every setting at its default; the job options take their noise-reduction defaults from here.</summary>
+    public static SpectralGateOptions Defaults { get; } = new();
+
     /// <summary>Voice band of the speech band-pass at 16 kHz (DSP.md §5).</summary>
     public const double VoiceBandLowHz = 80;
 

@@ -1,8 +1,10 @@
 namespace AudioGrains.Grains;
 
-/// <summary>How a silo runs jobs. Bound from configuration section "AudioGrains:Processing".</summary>
+/// <summary>How a silo runs jobs. Bound from configuration section "AudioGrains:Processing"; defaults here, checked at start against <see cref="Validate"/>.</summary>
 public sealed record ProcessingOptions
 {
+    public const string Section = "AudioGrains:Processing";
+
     /// <summary>Chunks processed at once on one silo: CPU work, about one per core.</summary>
     public int MaxConcurrentChunks { get; init; } = Environment.ProcessorCount;
 

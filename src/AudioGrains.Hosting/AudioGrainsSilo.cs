@@ -1,14 +1,11 @@
 using System.Net;
 using AudioGrains.Grains;
-using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
-using AudioGrains.Grains.Storage;
-using AudioGrains.Media;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using StackExchange.Redis;
 
 namespace AudioGrains.Hosting;
@@ -19,10 +16,8 @@ public static class AudioGrainsSilo
     public static AudioGrainsHostOptions AddAudioGrainsSilo(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
+        // Read now, not at start: the ports and the clustering mode shape the silo before there is a container.
         var host = OptionsBinding.Bind<AudioGrainsHostOptions>(config, AudioGrainsHostOptions.Section, o => o.Validate());
-        var processing = OptionsBinding.Bind<ProcessingOptions>(config, "AudioGrains:Processing", o => o.Validate());
-        var ffmpeg = OptionsBinding.Bind<FfmpegOptions>(config, "AudioGrains:Ffmpeg", _ => []);
-        var limits = OptionsBinding.Bind<MediaLimits>(config, "AudioGrains:Limits", _ => []);
         host = host with
         {
             SiloPort = host.SiloPort == 0 ? FreePort.OnLoopback() : host.SiloPort,
@@ -30,19 +25,8 @@ public static class AudioGrainsSilo
         };
 
         var services = builder.Services;
-        services.AddSingleton(host);
-        services.AddSingleton(processing);
-        services.AddSingleton(ffmpeg);
-        services.AddSingleton(limits);
-        services.AddSingleton<IBlobStore>(new FileSystemBlobStore(host.DataDirectory));
-        services.AddSingleton<MediaProbe>();
-        services.AddSingleton<PcmDecoder>();
-        services.AddSingleton<PcmEncoder>();
-        services.AddSingleton<SegmentedOpusOutput>();
-        services.AddSingleton<CpuWorkLimiter>();
-        services.AddSingleton<InputIngestor>();
-        services.AddSingleton(sp => new SiloIdentity(
-            $"{sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}/pid-{Environment.ProcessId}"));
+        services.AddSingleton(Options.Create(host));
+        services.AddAudioGrainsJobs(config, host.DataDirectory);
 
         builder.UseOrleans(silo =>
         {

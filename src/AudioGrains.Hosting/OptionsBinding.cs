@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace AudioGrains.Hosting;
 
-/// <summary>Binds an options record from a configuration section and refuses to start on an invalid value.</summary>
+/// <summary>
+/// Binds options that are needed before the container exists (the host's own: ports, clustering) and refuses to start
+/// on an invalid value. Every other options type is bound through the container (AddValidatedOptions).
+/// </summary>
 public static class OptionsBinding
 {
     public static T Bind<T>(IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate) where T : new()

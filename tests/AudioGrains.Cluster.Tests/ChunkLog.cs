@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace AudioGrains.Cluster.Tests;
 
-/// <summary>Reads the silos' logs: which chunks were computed where, and what a resumed job found complete.</summary>
+/// <summary>Reads the silos' logs: which chunks were computed and segments encoded where, and what a resumed job found complete.</summary>
 public static partial class ChunkLog
 {
     [GeneratedRegex(@"Processed chunk (\d+) of job ([0-9a-f]+)")]
@@ -11,10 +11,15 @@ public static partial class ChunkLog
     [GeneratedRegex(@"Reused chunk (\d+) of job ([0-9a-f]+)")]
     private static partial Regex ReusedPattern();
 
-    [GeneratedRegex(@"Job ([0-9a-f]+) resumed on silo \S+ in phase (\w+) with chunks ([\d,\-]*) of (\d+) complete")]
+    [GeneratedRegex(@"Encoded segment (\d+) of job ([0-9a-f]+)")]
+    private static partial Regex EncodedPattern();
+
+    [GeneratedRegex(@"Job ([0-9a-f]+) resumed on silo \S+ in phase (\w+) with (?:chunks|segments) ([\d,\-]*) of (\d+) complete")]
     private static partial Regex ResumedPattern();
 
     public static IEnumerable<int> Processed(IEnumerable<string> lines, string jobId) => Matches(ProcessedPattern(), lines, jobId);
+
+    public static IEnumerable<int> Encoded(IEnumerable<string> lines, string jobId) => Matches(EncodedPattern(), lines, jobId);
 
     public static IEnumerable<int> Reused(IEnumerable<string> lines, string jobId) => Matches(ReusedPattern(), lines, jobId);
 

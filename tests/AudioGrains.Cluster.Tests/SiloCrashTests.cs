@@ -81,14 +81,14 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         while (true)
         {
             running = await cluster.Client.GetStatusAsync(jobId);
-            if (running.Phase == JobPhase.Encoding && running.ChunksCompleted >= 5) break;
+            if (running.Phase == JobPhase.Encoding && running.SegmentsCompleted >= 5) break;
             Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
             Assert.True(DateTime.UtcNow < deadline, $"the job never got into its encode pass ({running.Phase})");
             await Task.Delay(20);
         }
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         host.Kill();
-        Assert.True(running.ChunksCompleted < running.ChunksTotal);
+        Assert.True(running.SegmentsCompleted < running.SegmentsTotal);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
@@ -98,10 +98,9 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var survivors = cluster.Silos.Where(s => s != host).SelectMany(s => s.Lines).ToList();
         var completeAtResume = ChunkLog.CompleteAtResume(survivors, jobId);
         Assert.NotNull(completeAtResume);
-        Assert.True(completeAtResume.Count >= running.ChunksCompleted, $"resumed with {completeAtResume.Count} segments recorded, {running.ChunksCompleted} seen before the kill");
-        var encoded = ChunkLog.Processed(cluster.Silos.SelectMany(s => s.Lines).Where(l => l.Contains("(Encode)", StringComparison.Ordinal)), jobId)
-            .GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
-        output.WriteLine($"killed {running.Host} at {running.ChunksCompleted}/{running.ChunksTotal} segments; recorded at resume {completeAtResume.Count}; encoded twice: {encoded.Count(p => p.Value > 1)}");
+        Assert.True(completeAtResume.Count >= running.SegmentsCompleted, $"resumed with {completeAtResume.Count} segments recorded, {running.SegmentsCompleted} seen before the kill");
+        var encoded = ChunkLog.Encoded(cluster.Silos.SelectMany(s => s.Lines), jobId).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"killed {running.Host} at {running.SegmentsCompleted}/{running.SegmentsTotal} segments; recorded at resume {completeAtResume.Count}; encoded twice: {encoded.Count(p => p.Value > 1)}");
         var again = completeAtResume.Where(i => encoded.GetValueOrDefault(i) != 1).ToList();
         Assert.True(again.Count == 0, $"segments recorded complete but encoded again (or never): {string.Join(",", again)}");
         Assert.Equal(45, encoded.Count);

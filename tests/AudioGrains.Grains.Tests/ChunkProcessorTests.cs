@@ -69,24 +69,28 @@ public sealed class ChunkProcessorTests : IDisposable
         {
             var work = Work(plan, i, prefix, channels, highPassHz);
             stats.Add(ChunkProcessor.Process(work, store, 3000, CancellationToken.None));
-            var bytes = File.ReadAllBytes(store.PathOf(JobBlobKeys.ChunkSamples(work.OutputKey)));
+            var bytes = File.ReadAllBytes(store.PathOf(JobBlobKeys.ChunkSamples(work.Chunk.OutputKey)));
             samples.AddRange(MemoryMarshal.Cast<byte, float>(bytes).ToArray());
         }
         return (samples.ToArray(), LoudnessMerge.Of(stats, Rate));
     }
 
-    private static ChunkWork Work(ChunkPlan plan, int i, string prefix, int channels, double? highPassHz) => new()
+    private static ProcessWork Work(ChunkPlan plan, int i, string prefix, int channels, double? highPassHz) => new()
     {
-        JobId = "j",
-        Index = i,
-        PcmKey = "pcm",
-        OutputKey = $"{prefix}/{i:D6}",
-        StartFrame = plan.Start(i),
-        Frames = plan.Length(i),
+        Chunk = new ChunkSlice
+        {
+            JobId = "j",
+            Index = i,
+            PcmKey = "pcm",
+            OutputKey = $"{prefix}/{i:D6}",
+            StartFrame = plan.Start(i),
+            Frames = plan.Length(i),
+            SampleRate = Rate,
+            Channels = channels,
+            TotalFrames = plan.TotalFrames,
+            HighPassHz = highPassHz,
+        },
         PreRollFrames = plan.PreRoll(i, Rate),
-        SampleRate = Rate,
-        Channels = channels,
-        HighPassHz = highPassHz,
         ChannelWeights = ChannelWeights.For(channels, null),
     };
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs;
@@ -15,7 +16,7 @@ public sealed class InputIngestorTests : IDisposable
         var store = new FileSystemBlobStore(_root);
         var bytes = new byte[300_000];
         new Random(1).NextBytes(bytes);
-        var spec = await new InputIngestor(store, new ProcessingOptions { MinFreeBytes = 0 })
+        var spec = await new InputIngestor(store, Options.Create(new ProcessingOptions { MinFreeBytes = 0 }))
             .IngestAsync("job1", new MemoryStream(bytes), "a.wav", new NormalizeOptions(), "c1", CancellationToken.None);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), spec.InputSha256);
         Assert.Equal(bytes.Length, spec.InputBytes);
@@ -26,7 +27,7 @@ public sealed class InputIngestorTests : IDisposable
     public async Task Too_large_and_empty_inputs_are_refused_and_leave_nothing()
     {
         var store = new FileSystemBlobStore(_root);
-        var ingestor = new InputIngestor(store, new ProcessingOptions { MaxInputBytes = 1000, MinFreeBytes = 0 });
+        var ingestor = new InputIngestor(store, Options.Create(new ProcessingOptions { MaxInputBytes = 1000, MinFreeBytes = 0 }));
         var large = await Assert.ThrowsAsync<AudioGrainsException>(() =>
             ingestor.IngestAsync("j", new MemoryStream(new byte[5000]), "big.wav", new NormalizeOptions(), "c", CancellationToken.None));
         Assert.Equal(ErrorCodes.TooLarge, large.Code);
@@ -40,7 +41,7 @@ public sealed class InputIngestorTests : IDisposable
     public async Task A_full_disk_is_refused_before_reading()
     {
         var store = new FileSystemBlobStore(_root);
-        var e = await Assert.ThrowsAsync<AudioGrainsException>(() => new InputIngestor(store, new ProcessingOptions { MinFreeBytes = long.MaxValue })
+        var e = await Assert.ThrowsAsync<AudioGrainsException>(() => new InputIngestor(store, Options.Create(new ProcessingOptions { MinFreeBytes = long.MaxValue }))
             .IngestAsync("j", new MemoryStream([1]), "a.wav", new NormalizeOptions(), "c", CancellationToken.None));
         Assert.Equal(ErrorCodes.InsufficientDisk, e.Code);
     }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using AudioGrains.Abstractions;
 using AudioGrains.Dsp;
 using AudioGrains.Grains.Chunks;
+using AudioGrains.Grains.Segments;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
 using AudioGrains.Media;
@@ -30,12 +31,12 @@ public sealed class SegmentMeasurementTests : IDisposable
         Assert.True(SegmentMeasurement.SeamsAgree(store, keys));
         var merged = LoudnessMerge.Of(keys.Select(k =>
         {
-            using var s = store.OpenRead(JobBlobKeys.ChunkStatistics(k));
+            using var s = store.OpenRead(JobBlobKeys.Statistics(k));
             return ChunkStatistics.ReadFrom(s);
         }), SegmentMeasurement.DecodedRate);
 
         var joined = Path.Combine(_root, "joined.opus");
-        var segments = keys.Select((k, i) => new OpusSegment(store.PathOf(JobBlobKeys.ChunkEncoded(k)), Math.Min(i * ChunkFrames, 2 * Rate), ChunkFrames)).ToList();
+        var segments = keys.Select((k, i) => new OpusSegment(store.PathOf(JobBlobKeys.SegmentOpus(k)), Math.Min(i * ChunkFrames, 2 * Rate), ChunkFrames)).ToList();
         await using (var stream = File.Create(joined))
         {
             Assert.Empty(OpusSegments.Join(segments, Rate, 3 * ChunkFrames, stream));
@@ -87,17 +88,18 @@ public sealed class SegmentMeasurementTests : IDisposable
         var keys = new List<string>();
         for (var i = 0; i < chunks; i++)
         {
-            var work = new ChunkWork
+            var work = new EncodeWork
             {
-                JobId = Job, Index = i, PcmKey = "unused", OutputKey = JobBlobKeys.Segment(Job, i), Pass = ChunkPass.Encode,
+                JobId = Job, Index = i, SegmentKey = JobBlobKeys.Segment(Job, i),
                 StartFrame = (long)i * ChunkFrames, Frames = ChunkFrames, SampleRate = Rate, Channels = 1, TotalFrames = total,
-                OutputGain = 1.5, EncodePreRollFrames = Math.Min(i * ChunkFrames, OpusSegments.PreRollFrames(Rate)),
-                EncodePostRollFrames = OpusSegments.PostRollFrames(Rate), PlanChunkFrames = ChunkFrames, MeasureEncoded = true,
+                Gain = 1.5, PreRollFrames = Math.Min(i * ChunkFrames, OpusSegments.PreRollFrames(Rate)),
+                PostRollFrames = OpusSegments.PostRollFrames(Rate), ChunkFrames = ChunkFrames, Measure = true,
             };
-            await ChunkEncoder.EncodeAsync(work, store, new PcmEncoder(_ffmpeg), 4096, CancellationToken.None);
+            Assert.False(SegmentEncoder.IsDone(work, store));
+            await SegmentEncoder.EncodeAsync(work, store, new PcmEncoder(_ffmpeg), 4096, CancellationToken.None);
             await SegmentMeasurement.MeasureAsync(work, store, new PcmDecoder(_ffmpeg), CancellationToken.None);
-            Assert.True(ChunkProcessor.IsDone(work, store));
-            keys.Add(work.OutputKey);
+            Assert.True(SegmentEncoder.IsDone(work, store));
+            keys.Add(work.SegmentKey);
         }
         return keys;
     }

@@ -15,12 +15,13 @@ namespace AudioGrains.Grains.Chunks;
 /// </summary>
 public static class ChunkProcessor
 {
-    public static ChunkStatistics Process(ChunkWork work, IBlobStore blobs, int blockFrames, CancellationToken ct)
+    public static ChunkStatistics Process(ProcessWork work, IBlobStore blobs, int blockFrames, CancellationToken ct)
     {
-        var channels = work.Channels;
+        var chunk = work.Chunk;
+        var channels = chunk.Channels;
         var weights = work.ChannelWeights.Count == channels ? work.ChannelWeights.ToArray() : null;
-        var meter = new LoudnessMeter(work.SampleRate, channels, weights);
-        var highPass = work.HighPassHz is { } hz ? new HighPassFilter(work.SampleRate, channels, hz) : null;
+        var meter = new LoudnessMeter(chunk.SampleRate, channels, weights);
+        var highPass = chunk.HighPassHz is { } hz ? new HighPassFilter(chunk.SampleRate, channels, hz) : null;
 
         // Pooled: blocks are large-object-heap sized, and a fresh pair per chunk grows the heap with the job's length.
         var floats = ArrayPool<float>.Shared.Rent(blockFrames * channels);
@@ -36,14 +37,15 @@ public static class ChunkProcessor
         }
     }
 
-    private static ChunkStatistics Process(ChunkWork work, IBlobStore blobs, LoudnessMeter meter, HighPassFilter? highPass,
+    private static ChunkStatistics Process(ProcessWork work, IBlobStore blobs, LoudnessMeter meter, HighPassFilter? highPass,
         int blockFrames, float[] floats, double[] doubles, CancellationToken ct)
     {
-        var channels = work.Channels;
+        var chunk = work.Chunk;
+        var channels = chunk.Channels;
         var bytesPerFrame = channels * sizeof(float);
 
-        using var pcm = File.OpenHandle(blobs.PathOf(work.PcmKey), FileMode.Open, FileAccess.Read, FileShare.Read);
-        var firstFrame = work.StartFrame - work.PreRollFrames;
+        using var pcm = File.OpenHandle(blobs.PathOf(chunk.PcmKey), FileMode.Open, FileAccess.Read, FileShare.Read);
+        var firstFrame = chunk.StartFrame - work.PreRollFrames;
 
         // Pre-roll: settle the filters and the true-peak history; nothing is written or counted.
         ForEachBlock(pcm, firstFrame, work.PreRollFrames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
@@ -52,8 +54,8 @@ public static class ChunkProcessor
             meter.Prime(block);
         });
 
-        using var samples = blobs.Create(JobBlobKeys.ChunkSamples(work.OutputKey));
-        ForEachBlock(pcm, work.StartFrame, work.Frames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
+        using var samples = blobs.Create(JobBlobKeys.ChunkSamples(chunk.OutputKey));
+        ForEachBlock(pcm, chunk.StartFrame, chunk.Frames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
         {
             highPass?.Process(block);
             meter.Add(block);
@@ -61,41 +63,37 @@ public static class ChunkProcessor
             for (var i = 0; i < block.Length; i++) output[i] = (float)block[i];
             samples.Stream.Write(MemoryMarshal.AsBytes(output));
         });
-        if (meter.Frames != work.Frames)
-            throw new InvalidDataException($"chunk {work.Index} read {meter.Frames} frames, expected {work.Frames}");
+        if (meter.Frames != chunk.Frames)
+            throw new InvalidDataException($"chunk {chunk.Index} read {meter.Frames} frames, expected {chunk.Frames}");
 
-        return Commit(work, blobs, meter, samples);
+        return Commit(chunk, blobs, meter, samples, ct);
     }
 
     /// <summary>
     /// Writes the chunk's statistics, then commits its samples: their presence with the statistics
     /// marks the chunk as done, so a crash in between leaves a chunk that is simply computed again.
     /// </summary>
-    internal static ChunkStatistics Commit(ChunkWork work, IBlobStore blobs, LoudnessMeter meter, AtomicBlobWrite samples)
+    /// <remarks>A cancelled job's chunk commits nothing: the last check comes before the first rename.</remarks>
+    internal static ChunkStatistics Commit(ChunkSlice chunk, IBlobStore blobs, LoudnessMeter meter, AtomicBlobWrite samples, CancellationToken ct)
     {
         var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
-        using (var stats = blobs.Create(JobBlobKeys.ChunkStatistics(work.OutputKey)))
+        using (var stats = blobs.Create(JobBlobKeys.Statistics(chunk.OutputKey)))
         {
             statistics.WriteTo(stats.Stream);
+            ct.ThrowIfCancellationRequested();
             stats.Commit();
         }
         samples.Commit();
         return statistics;
     }
 
-    /// <summary>True when the pass's outputs of the chunk are in the store (a retried call can reuse them).</summary>
-    public static bool IsDone(ChunkWork work, IBlobStore blobs) => work.Pass switch
+    /// <summary>True when the chunk's processed samples and statistics are in the store (a repeated call can reuse them).</summary>
+    public static bool IsDone(ProcessWork work, IBlobStore blobs)
     {
-        ChunkPass.Maxima => blobs.Exists(JobBlobKeys.ChunkMaxima(work.OutputKey)),
-        ChunkPass.Noise => blobs.Exists(JobBlobKeys.ChunkNoise(work.OutputKey)),
-        ChunkPass.Encode => blobs.Exists(JobBlobKeys.ChunkEncoded(work.OutputKey))
-                            && (!work.MeasureEncoded || (blobs.Exists(JobBlobKeys.SegmentCheck(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)))),
-        _ => blobs.Exists(JobBlobKeys.ChunkStatistics(work.OutputKey)) && blobs.Exists(JobBlobKeys.ChunkSamples(work.OutputKey))
-             && blobs.Length(JobBlobKeys.ChunkSamples(work.OutputKey)) == (long)work.Frames * OutputChannels(work) * sizeof(float),
-    };
-
-    /// <summary>Channels a chunk writes: its working channels, or 1 when the centre is extracted from stereo.</summary>
-    private static int OutputChannels(ChunkWork work) => work.Gate?.CentreExtraction == true ? 1 : work.Channels;
+        var key = work.Chunk.OutputKey;
+        return blobs.Exists(JobBlobKeys.Statistics(key)) && blobs.Exists(JobBlobKeys.ChunkSamples(key))
+               && blobs.Length(JobBlobKeys.ChunkSamples(key)) == (long)work.Chunk.Frames * work.OutputChannels * sizeof(float);
+    }
 
     private delegate void BlockAction(Span<double> block);
 

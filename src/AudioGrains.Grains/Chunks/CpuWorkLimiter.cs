@@ -4,9 +4,9 @@ namespace AudioGrains.Grains.Chunks;
 /// Runs CPU-bound work on the thread pool, at most N at once per silo, so the Orleans scheduler
 /// (and its membership probes) is never starved by DSP.
 /// </summary>
-public sealed class CpuWorkLimiter(ProcessingOptions options) : IDisposable
+public sealed class CpuWorkLimiter(Microsoft.Extensions.Options.IOptions<ProcessingOptions> options) : IDisposable
 {
-    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentChunks, options.MaxConcurrentChunks);
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentChunks, options.Value.MaxConcurrentChunks);
 
     public async Task<T> RunAsync<T>(Func<CancellationToken, T> work, CancellationToken ct)
     {

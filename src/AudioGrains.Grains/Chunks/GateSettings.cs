@@ -3,7 +3,7 @@ using AudioGrains.Dsp;
 
 namespace AudioGrains.Grains.Chunks;
 
-/// <summary>From the job's spectral settings to the DSP's options, with the Python service's defaults.</summary>
+/// <summary>From the job's spectral settings to the DSP's options.</summary>
 public static class GateSettings
 {
     public static SpectralGateOptions ToOptions(this GateSpec gate, int sampleRate) => new SpectralGateOptions

@@ -16,28 +16,30 @@ namespace AudioGrains.Grains.Chunks;
 public static class SpectralChunkProcessor
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static ChunkStatistics Process(ChunkWork work, IBlobStore blobs, CancellationToken ct)
+    public static ChunkStatistics Process(ProcessWork work, IBlobStore blobs, CancellationToken ct)
     {
-        var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
+        var chunk = work.Chunk;
+        var gate = new SpectralGate(work.Gate!.ToOptions(chunk.SampleRate), chunk.SampleRate, chunk.Channels);
         var outputChannels = gate.OutputChannels;
-        var outputStart = work.StartFrame - work.PreRollFrames;
-        var end = work.StartFrame + work.Frames;
-        var window = ReadWindow(work, blobs, gate, outputStart, end, ct);
+        var outputStart = chunk.StartFrame - work.PreRollFrames;
+        var end = chunk.StartFrame + chunk.Frames;
+        var window = ReadWindow(chunk, blobs, gate, outputStart, end, ct);
 
         var signalMaxima = work.SignalMaximaKey is { } sk ? BinMaxima.FromArray(DoubleArrayBlob.Read(blobs, sk)) : null;
         var noise = work.NoiseProfileKey is { } nk ? NoiseProfile.FromArray(DoubleArrayBlob.Read(blobs, nk)) : null;
         var output = new double[(end - outputStart) * outputChannels];
         gate.Process(window.Window, outputStart, end, signalMaxima, noise, output);
 
-        var weights = outputChannels == work.Channels && work.ChannelWeights.Count == outputChannels
+        ct.ThrowIfCancellationRequested();
+        var weights = outputChannels == chunk.Channels && work.ChannelWeights.Count == outputChannels
             ? work.ChannelWeights.ToArray()
             : ChannelWeights.For(outputChannels, null);
-        var meter = new LoudnessMeter(work.SampleRate, outputChannels, weights);
+        var meter = new LoudnessMeter(chunk.SampleRate, outputChannels, weights);
         var preRoll = work.PreRollFrames * outputChannels;
         meter.Prime(output.AsSpan(0, preRoll));
         meter.Add(output.AsSpan(preRoll));
 
-        using var samples = blobs.Create(JobBlobKeys.ChunkSamples(work.OutputKey));
+        using var samples = blobs.Create(JobBlobKeys.ChunkSamples(chunk.OutputKey));
         var block = new float[Math.Min(output.Length - preRoll, 1 << 14)];
         for (var i = preRoll; i < output.Length; i += block.Length)
         {
@@ -45,38 +47,53 @@ public static class SpectralChunkProcessor
             for (var j = 0; j < n; j++) block[j] = (float)output[i + j];
             samples.Stream.Write(MemoryMarshal.AsBytes(block.AsSpan(0, n)));
         }
-        return ChunkProcessor.Commit(work, blobs, meter, samples);
+        return ChunkProcessor.Commit(chunk, blobs, meter, samples, ct);
     }
 
-    /// <summary>Analysis pass 1: per-bin maxima of the frames this chunk owns, and of those inside the noise clip.</summary>
-    public static void MeasureMaxima(ChunkWork work, IBlobStore blobs, CancellationToken ct)
+    /// <summary>The analysis step of one chunk (<see cref="AnalysisStep"/>), its result written to the store.</summary>
+    public static void Analyze(AnalyzeWork work, IBlobStore blobs, CancellationToken ct)
     {
-        var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
-        var start = work.StartFrame;
-        var end = start + work.Frames;
-        var window = ReadWindow(work, blobs, gate, start, end, ct);
+        if (work.Step == AnalysisStep.Maxima) MeasureMaxima(work, blobs, ct);
+        else MeasureNoise(work, blobs, ct);
+    }
+
+    /// <summary>True when the chunk's result of the analysis step is in the store (a repeated call can reuse it).</summary>
+    public static bool IsDone(AnalyzeWork work, IBlobStore blobs) =>
+        blobs.Exists(work.Step == AnalysisStep.Maxima ? JobBlobKeys.ChunkMaxima(work.Chunk.OutputKey) : JobBlobKeys.ChunkNoise(work.Chunk.OutputKey));
+
+    /// <summary>Analysis step 1: per-bin maxima of the frames this chunk owns, and of those inside the noise clip.</summary>
+    private static void MeasureMaxima(AnalyzeWork work, IBlobStore blobs, CancellationToken ct)
+    {
+        var chunk = work.Chunk;
+        var gate = new SpectralGate(work.Gate.ToOptions(chunk.SampleRate), chunk.SampleRate, chunk.Channels);
+        var start = chunk.StartFrame;
+        var end = start + chunk.Frames;
+        var window = ReadWindow(chunk, blobs, gate, start, end, ct);
         var signal = gate.MeasureMaxima(window.Window, start, end).ToArray();
         double[] clip = [];
         if (ClipPart(work, start, end) is var (from, to) && from < to)
             clip = gate.MeasureMaxima(window.Window, from, to).ToArray();
         // Layout: [signal length, signal..., clip...]; an empty clip part means this chunk holds none of the clip.
-        DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkMaxima(work.OutputKey), [signal.Length, .. signal, .. clip]);
+        ct.ThrowIfCancellationRequested();
+        DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkMaxima(chunk.OutputKey), [signal.Length, .. signal, .. clip]);
     }
 
-    /// <summary>Analysis pass 2: noise statistics of the owned frames of the noise source, floored with its merged maxima.</summary>
-    public static void MeasureNoise(ChunkWork work, IBlobStore blobs, CancellationToken ct)
+    /// <summary>Analysis step 2: noise statistics of the owned frames of the noise source, floored with its merged maxima.</summary>
+    private static void MeasureNoise(AnalyzeWork work, IBlobStore blobs, CancellationToken ct)
     {
-        var gate = new SpectralGate(work.Gate!.ToOptions(work.SampleRate), work.SampleRate, work.Channels);
-        var start = work.StartFrame;
-        var end = start + work.Frames;
+        var chunk = work.Chunk;
+        var gate = new SpectralGate(work.Gate.ToOptions(chunk.SampleRate), chunk.SampleRate, chunk.Channels);
+        var start = chunk.StartFrame;
+        var end = start + chunk.Frames;
         var (from, to) = ClipPart(work, start, end) ?? (start, end);
         var floor = BinMaxima.FromArray(DoubleArrayBlob.Read(blobs, work.NoiseMaximaKey!));
-        var window = ReadWindow(work, blobs, gate, start, end, ct);
+        var window = ReadWindow(chunk, blobs, gate, start, end, ct);
         var profile = from < to ? gate.MeasureNoise(window.Window, from, to, floor).ToArray() : [];
-        DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkNoise(work.OutputKey), profile);
+        ct.ThrowIfCancellationRequested();
+        DoubleArrayBlob.Write(blobs, JobBlobKeys.ChunkNoise(chunk.OutputKey), profile);
     }
 
-    private static (long From, long To)? ClipPart(ChunkWork work, long start, long end) =>
+    private static (long From, long To)? ClipPart(AnalyzeWork work, long start, long end) =>
         work.NoiseClipStartFrame is { } cs && work.NoiseClipEndFrame is { } ce
             ? (Math.Max(start, cs), Math.Min(end, ce))
             : null;
@@ -90,7 +107,7 @@ public static class SpectralChunkProcessor
     /// Reads and high-passes the frames a range needs: [from − context − warm-up, to + context) within the signal.
     /// The warm-up only settles the high-pass and is left out of the window the gate sees.
     /// </summary>
-    private static WindowData ReadWindow(ChunkWork work, IBlobStore blobs, SpectralGate gate, long from, long to, CancellationToken ct)
+    private static WindowData ReadWindow(ChunkSlice work, IBlobStore blobs, SpectralGate gate, long from, long to, CancellationToken ct)
     {
         var warmUp = work.HighPassHz is null ? 0 : ChunkPlan.PreRollFramesFor(work.SampleRate);
         var first = Math.Max(0, from - gate.ContextFrames - warmUp);

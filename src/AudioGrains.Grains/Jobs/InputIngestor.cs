@@ -8,7 +8,7 @@ namespace AudioGrains.Grains.Jobs;
 /// Streams an upload into the blob store (never whole in memory) while hashing it, enforcing the
 /// size limit as it goes and checking free space first. A rejected upload leaves nothing behind.
 /// </summary>
-public sealed class InputIngestor(IBlobStore blobs, ProcessingOptions options)
+public sealed class InputIngestor(IBlobStore blobs, Microsoft.Extensions.Options.IOptions<ProcessingOptions> configured)
 {
     public async Task<JobSpec> IngestAsync(string jobId, Stream source, string fileName, NormalizeOptions normalize,
         string correlationId, CancellationToken ct)
@@ -34,6 +34,7 @@ public sealed class InputIngestor(IBlobStore blobs, ProcessingOptions options)
 
     private async Task<(long Bytes, string Sha256)> StoreAsync(string key, Stream source, string fileName, CancellationToken ct)
     {
+        var options = configured.Value;
         if (blobs.AvailableBytes() < options.MinFreeBytes)
             throw new AudioGrainsException(ErrorCodes.InsufficientDisk, $"not enough free disk space to accept \"{fileName}\"");
 

@@ -11,21 +11,23 @@ public static class JobBlobKeys
 
     public static string Pcm(string jobId) => $"jobs/{jobId}/work/pcm.f32";
 
+    /// <summary>Key prefix of one chunk's outputs.</summary>
     public static string Chunk(string jobId, int index) => $"jobs/{jobId}/work/chunks/{index:D6}";
 
     public static string ChunkSamples(string chunkKey) => chunkKey + ".f32";
 
-    public static string ChunkStatistics(string chunkKey) => chunkKey + ".stats";
+    /// <summary>The loudness statistics of a chunk or of an Opus segment, by its key prefix.</summary>
+    public static string Statistics(string key) => key + ".stats";
 
     public static string ChunkMaxima(string chunkKey) => chunkKey + ".maxima";
 
     public static string ChunkNoise(string chunkKey) => chunkKey + ".noise";
 
-    /// <summary>Key prefix of one Opus segment of the output (its Ogg file is <see cref="ChunkEncoded"/> of it).</summary>
+    /// <summary>Key prefix of one Opus segment's outputs.</summary>
     public static string Segment(string jobId, int index) => $"jobs/{jobId}/work/segments/{index:D6}";
 
     /// <summary>An Opus segment's Ogg file, with its pre- and post-roll packets.</summary>
-    public static string ChunkEncoded(string segmentKey) => segmentKey + ".opus";
+    public static string SegmentOpus(string segmentKey) => segmentKey + ".opus";
 
     /// <summary>An Opus segment's decoded frames around its seams (see SegmentMeasurement).</summary>
     public static string SegmentCheck(string segmentKey) => segmentKey + ".check";

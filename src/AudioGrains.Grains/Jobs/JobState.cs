@@ -1,9 +1,10 @@
 using AudioGrains.Abstractions;
+using AudioGrains.Grains.Chunks;
 
 namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
-/// The persisted state of a job: small on purpose (spec, phase, plan, a bitmap of completed chunks,
+/// The persisted state of a job: small on purpose (spec, phase, layout, bitmaps of completed chunks and segments,
 /// counters, error, report). Large per-chunk data lives in the blob store.
 /// </summary>
 [GenerateSerializer]
@@ -13,55 +14,46 @@ public sealed class JobState
     [Id(1)] public JobPhase Phase { get; set; }
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
     [Id(3)] public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>What the probe found.</summary>
     [Id(4)] public MediaFacts? Media { get; set; }
+
+    /// <summary>The input's loudness, measured at its own rate and channels while it was decoded.</summary>
     [Id(5)] public LoudnessReport? Input { get; set; }
-    [Id(6)] public int WorkSampleRate { get; set; }
-    [Id(7)] public int WorkChannels { get; set; }
-    [Id(8)] public long TotalFrames { get; set; }
-    [Id(9)] public int ChunkFrames { get; set; }
-    [Id(10)] public int GridFrames { get; set; }
-    [Id(11)] public byte[] CompletedChunks { get; set; } = [];
-    [Id(12)] public int Attempts { get; set; }
-    [Id(13)] public string? ErrorCode { get; set; }
-    [Id(14)] public string? ErrorMessage { get; set; }
+
+    /// <summary>How the decoded job is cut up (null before the decode).</summary>
+    [Id(6)] public JobLayout? Layout { get; set; }
+
+    /// <summary>Which step of the analysis pass runs (or runs next).</summary>
+    [Id(7)] public AnalysisStep AnalysisStep { get; set; } = AnalysisStep.Maxima;
+
+    /// <summary>Chunks the current chunk pass (an analysis step, or processing) has recorded complete.</summary>
+    [Id(8)] public byte[] CompletedChunks { get; set; } = [];
+
+    /// <summary>Opus segments the encode pass has recorded complete.</summary>
+    [Id(9)] public byte[] EncodedSegments { get; set; } = [];
+
+    /// <summary>Failed tries of the current phase; reset when a phase completes.</summary>
+    [Id(10)] public int Attempts { get; set; }
+    [Id(11)] public string? ErrorCode { get; set; }
+    [Id(12)] public string? ErrorMessage { get; set; }
+    [Id(13)] public bool DeadLettered { get; set; }
+
+    /// <summary>The phase a failed job failed in: an operator's retry resumes there.</summary>
+    [Id(14)] public JobPhase? FailedIn { get; set; }
+
     [Id(15)] public JobReport? Report { get; set; }
-    [Id(16)] public List<string> ChunkSilos { get; set; } = [];
-    [Id(17)] public Dictionary<string, double> StepSeconds { get; set; } = [];
-    [Id(18)] public bool DeadLettered { get; set; }
-    [Id(19)] public string? OutputKey { get; set; }
-    [Id(20)] public double[] ChannelWeights { get; set; } = [];
+    [Id(16)] public string? OutputKey { get; set; }
 
-    /// <summary>1: per-bin maxima; 2: noise statistics (stationary noise reduction only).</summary>
-    [Id(21)] public int AnalysisPass { get; set; }
+    /// <summary>Silos that did at least one chunk's or segment's work.</summary>
+    [Id(17)] public List<string> WorkSilos { get; set; } = [];
 
-    /// <summary>Channels of the processed output: the working channels, or 1 when the centre is extracted from stereo.</summary>
-    [Id(22)] public int OutputChannels { get; set; }
+    /// <summary>Seconds per pipeline step (decode, analyze, process, encode, assemble, measure_output).</summary>
+    [Id(18)] public Dictionary<string, double> StepSeconds { get; set; } = [];
 
-    [Id(23)] public long? NoiseClipStartFrame { get; set; }
+    public JobPlan Plan(string jobId) => new(jobId, Spec!, Layout ?? throw new InvalidOperationException("the job is not laid out yet"));
 
-    [Id(24)] public long? NoiseClipEndFrame { get; set; }
-
-    /// <summary>
-    /// Frames per Opus segment, fixed when the encoding starts (so a silo with other settings joins the same
-    /// segments). Segments start on multiples of it, whatever the chunk size.
-    /// </summary>
-    [Id(25)] public int EncodeSegmentFrames { get; set; }
-
-    /// <summary>The phase a dead-lettered job failed in: an operator's retry resumes there.</summary>
-    [Id(26)] public JobPhase? FailedIn { get; set; }
-
-    public void ResetChunkProgress(int count) => CompletedChunks = new byte[(count + 7) / 8];
-
-    public bool IsChunkComplete(int index) => (CompletedChunks[index >> 3] & (1 << (index & 7))) != 0;
-
-    public void MarkChunkComplete(int index) => CompletedChunks[index >> 3] |= (byte)(1 << (index & 7));
-
-    public int CompletedChunkCount()
-    {
-        var count = 0;
-        foreach (var b in CompletedChunks) count += System.Numerics.BitOperations.PopCount(b);
-        return count;
-    }
+    public void AddStepSeconds(string step, TimeSpan elapsed) => StepSeconds[step] = StepSeconds.GetValueOrDefault(step) + elapsed.TotalSeconds;
 }
 
 /// <summary>What the probe learned about the input that later steps need.</summary>

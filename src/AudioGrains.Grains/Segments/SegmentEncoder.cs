@@ -1,36 +1,35 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
 using AudioGrains.Media;
 
-namespace AudioGrains.Grains.Chunks;
+namespace AudioGrains.Grains.Segments;
 
 /// <summary>
-/// The encode pass of one chunk: its processed samples, with the pre-roll and post-roll read from its neighbours'
-/// processed samples, through the job's gain into an Opus segment (<see cref="Media.Ogg.OpusSegments"/> joins them).
+/// Encodes one Opus segment: the processed samples of its stretch, with the pre-roll and post-roll read from the
+/// chunks around it, through the job's gain into an Ogg Opus file (<see cref="Media.Ogg.OpusSegments"/> joins them).
 /// Streams in fixed blocks.
 /// </summary>
-public static class ChunkEncoder
+public static class SegmentEncoder
 {
-    public static async Task EncodeAsync(ChunkWork work, IBlobStore blobs, PcmEncoder encoder, int blockFrames, CancellationToken ct)
+    public static async Task EncodeAsync(EncodeWork work, IBlobStore blobs, PcmEncoder encoder, int blockFrames, CancellationToken ct)
     {
-        if (work.PlanChunkFrames < 1) throw new ArgumentException("the encode pass needs the plan's chunk length", nameof(work));
+        if (work.ChunkFrames < 1) throw new ArgumentException("a segment needs the plan's chunk length", nameof(work));
         var channels = work.Channels;
-        var first = work.StartFrame - work.EncodePreRollFrames;
-        var end = Math.Min(work.TotalFrames, work.StartFrame + work.Frames + work.EncodePostRollFrames);
+        var first = work.StartFrame - work.PreRollFrames;
+        var end = Math.Min(work.TotalFrames, work.StartFrame + work.Frames + work.PostRollFrames);
         var samples = ArrayPool<float>.Shared.Rent(blockFrames * channels);
         try
         {
-            await using var session = encoder.Start(blobs.PathForWriting(JobBlobKeys.ChunkEncoded(work.OutputKey)), OutputFormat.Opus,
+            await using var session = encoder.Start(blobs.PathForWriting(JobBlobKeys.SegmentOpus(work.SegmentKey)), OutputFormat.Opus,
                 new PcmFormat(work.SampleRate, channels), (double)(end - first) / work.SampleRate, ct);
             for (var frame = first; frame < end;)
             {
-                // One neighbour's processed samples at a time.
-                var chunk = (int)(frame / work.PlanChunkFrames);
-                var chunkStart = (long)chunk * work.PlanChunkFrames;
-                var chunkEnd = Math.Min(end, chunkStart + work.PlanChunkFrames);
+                // One chunk's processed samples at a time.
+                var chunk = (int)(frame / work.ChunkFrames);
+                var chunkStart = (long)chunk * work.ChunkFrames;
+                var chunkEnd = Math.Min(end, chunkStart + work.ChunkFrames);
                 var key = JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(work.JobId, chunk));
                 using var handle = File.OpenHandle(blobs.PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read);
                 for (; frame < chunkEnd;)
@@ -39,7 +38,7 @@ public static class ChunkEncoder
                     var n = (int)Math.Min(blockFrames, chunkEnd - frame);
                     var block = samples.AsSpan(0, n * channels);
                     ReadExactly(handle, key, (frame - chunkStart) * channels * sizeof(float), MemoryMarshal.AsBytes(block));
-                    OutputAssembler.ApplyGain(block, work.OutputGain);
+                    Jobs.OutputAssembler.ApplyGain(block, work.Gain);
                     await session.WriteAsync(samples.AsMemory(0, n * channels), ct).ConfigureAwait(false);
                     frame += n;
                 }
@@ -51,6 +50,11 @@ public static class ChunkEncoder
             ArrayPool<float>.Shared.Return(samples);
         }
     }
+
+    /// <summary>True when the segment's Ogg file (and, when measured, its statistics and seam check) are in the store.</summary>
+    public static bool IsDone(EncodeWork work, IBlobStore blobs) =>
+        blobs.Exists(JobBlobKeys.SegmentOpus(work.SegmentKey))
+        && (!work.Measure || (blobs.Exists(JobBlobKeys.SegmentCheck(work.SegmentKey)) && blobs.Exists(JobBlobKeys.Statistics(work.SegmentKey))));
 
     private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string key, long offset, Span<byte> target)
     {

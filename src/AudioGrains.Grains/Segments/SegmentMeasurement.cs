@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
-using AudioGrains.Abstractions;
 using AudioGrains.Dsp;
+using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
 using AudioGrains.Media;
 
-namespace AudioGrains.Grains.Chunks;
+namespace AudioGrains.Grains.Segments;
 
 /// <summary>
 /// Measures an Opus segment as a listener of the joined output hears it: the segment's file is decoded (48 kHz, as
@@ -26,11 +26,11 @@ public static class SegmentMeasurement
     /// <summary>Segments of up to two channels are measured apart; more need the file's channel layout, so the whole file is measured.</summary>
     public static bool CanMeasure(int channels) => channels <= 2;
 
-    public static async Task MeasureAsync(ChunkWork work, IBlobStore blobs, PcmDecoder decoder, CancellationToken ct)
+    public static async Task MeasureAsync(EncodeWork work, IBlobStore blobs, PcmDecoder decoder, CancellationToken ct)
     {
         var channels = work.Channels;
         var ratio = DecodedRate / work.SampleRate;
-        var preRoll = (long)work.EncodePreRollFrames * ratio;
+        var preRoll = (long)work.PreRollFrames * ratio;
         var end = preRoll + (long)work.Frames * ratio;
         var meter = new LoudnessMeter(DecodedRate, channels, ChannelWeights.For(channels, null));
         var head = new float[preRoll >= CheckFrames ? CheckFrames * channels : 0];
@@ -49,13 +49,14 @@ public static class SegmentMeasurement
             position += frames;
         }
 
-        var path = blobs.PathOf(JobBlobKeys.ChunkEncoded(work.OutputKey));
-        var info = new MediaInfo("ogg", (double)(end + work.EncodePostRollFrames * ratio) / DecodedRate, DecodedRate, channels, null, "opus", false);
+        var path = blobs.PathOf(JobBlobKeys.SegmentOpus(work.SegmentKey));
+        var info = new MediaInfo("ogg", (double)(end + work.PostRollFrames * ratio) / DecodedRate, DecodedRate, channels, null, "opus", false);
         await decoder.StreamNativeAsync(path, info, Take, ct).ConfigureAwait(false);
         if (meter.Frames != end - preRoll)
             throw new InvalidDataException($"segment {work.Index} decoded to {position} frames, {end} needed");
 
-        using (var check = blobs.Create(JobBlobKeys.SegmentCheck(work.OutputKey)))
+        ct.ThrowIfCancellationRequested();
+        using (var check = blobs.Create(JobBlobKeys.SegmentCheck(work.SegmentKey)))
         {
             using (var writer = new BinaryWriter(check.Stream, System.Text.Encoding.UTF8, leaveOpen: true))
             {
@@ -67,7 +68,7 @@ public static class SegmentMeasurement
             check.Commit();
         }
         var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
-        using var stats = blobs.Create(JobBlobKeys.ChunkStatistics(work.OutputKey));
+        using var stats = blobs.Create(JobBlobKeys.Statistics(work.SegmentKey));
         statistics.WriteTo(stats.Stream);
         stats.Commit();
     }
