@@ -7,6 +7,11 @@
 #   bench/pipeline-speed.sh 1h -- --chunk-seconds 60
 #                                           # args after -- go to `audiograins normalize`
 #   BENCH_TIMEOUT=3600 bench/pipeline-speed.sh  # per-run limit, s (default 1800)
+#   bench/pipeline-speed.sh 1h --baseline ../base --repeat 3
+#                                           # also runs another checkout's CLI (built there
+#                                           # in Release) on the same input, alternating with
+#                                           # this one N times; medians and their ratio
+#                                           # (target: this build <= 1.05 x the baseline)
 #
 # Input: bench/out/speech-<len>-aac.m4a (git-ignored), made once by transcoding the
 # normalize-rss.sh input bench/out/speech-<len>.mp3 (generated first if missing) to
@@ -36,12 +41,16 @@ timeout_s="${BENCH_TIMEOUT:-1800}"
 # --- arguments --------------------------------------------------------------------
 len=""
 ffmpeg_only=0
+baseline=""
+repeat=1
 extra=()
 while (($#)); do
   case "$1" in
     --) shift; extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     --ffmpeg-only) ffmpeg_only=1; shift ;;
+    --baseline) [[ $# -ge 2 ]] || die "--baseline needs a checkout folder"; baseline="$(cd "$2" && pwd)" || die "no folder '$2'"; shift 2 ;;
+    --repeat) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a count"; repeat="$2"; shift 2 ;;
     *[0-9][smh]) [[ "$1" =~ ^[0-9]+[smh]$ ]] || die "bad duration '$1' (use e.g. 5m or 1h)"
                  [[ -z "$len" ]] || die "give one duration (got '$len' and '$1')"
                  len="$1"; shift ;;
@@ -78,6 +87,11 @@ else
   fi
 fi
 [[ -z "$ag_skip" ]] || say "audiograins step: $ag_skip; the ffmpeg steps still run."
+base_dll=""
+if [[ -n "$baseline" ]]; then
+  base_dll="$baseline/$dll_rel"
+  [[ -f "$base_dll" ]] || die "no baseline CLI at $base_dll (build it there: dotnet build src/AudioGrains.Cli -c Release)."
+fi
 
 # --- input ----------------------------------------------------------------------
 mp3="$rel_out/speech-$len.mp3"
@@ -176,12 +190,33 @@ else
   st[loudnorm]="incomplete"
 fi
 
-# c. audiograins
-if [[ -z "$ag_skip" ]]; then
+# c. audiograins (and the baseline's, alternating; the median run of each is kept)
+declare -A runs
+run_ag() {  # run_ag STEP DLL: one run, kept as runs[STEP,i] = "wall cpu hwm tree status"
+  local n=${runs[$1,n]:-0} cmd=("${ag_cmd[@]}")
+  cmd[1]="$2"
   rm -f "$ag_out"
-  say "run: audiograins normalize (timeout ${timeout_s} s; JSON -> $ag_json, stderr -> $ag_log)"
-  measure "$ag_json" "$ag_log" "${ag_cmd[@]}"
-  record audiograins; report_step audiograins "$ag_log"
+  say "run: $1 normalize (timeout ${timeout_s} s; JSON -> $ag_json, stderr -> $ag_log)"
+  measure "$ag_json" "$ag_log" "${cmd[@]}"
+  runs[$1,$n]="$m_wall_us $m_cpu_ms $m_hwm_kb $m_tree_kb $m_status"; runs[$1,n]=$((n + 1))
+}
+keep_median() {  # keep_median STEP: records the run with the median wall time
+  local n=${runs[$1,n]} i median
+  median="$(for ((i = 0; i < n; i++)); do echo "${runs[$1,$i]} $i"; done | sort -n | awk -v m=$(((n - 1) / 2)) 'NR == m + 1 { print $NF }')"
+  read -r m_wall_us m_cpu_ms m_hwm_kb m_tree_kb m_status <<<"${runs[$1,$median]}"
+  record "$1"
+  walls[$1]="$(for ((i = 0; i < n; i++)); do awk -v w="${runs[$1,$i]%% *}" 'BEGIN { printf "%.2f ", w / 1e6 }'; done)"
+}
+declare -A walls
+if [[ -z "$ag_skip" ]]; then
+  for ((r = 0; r < repeat; r++)); do
+    # Alternate the order, so neither build always runs on a warmer machine.
+    if [[ -n "$base_dll" ]] && ((r % 2 == 1)); then run_ag baseline "$base_dll"; fi
+    run_ag audiograins "$dll_rel"
+    if [[ -n "$base_dll" ]] && ((r % 2 == 0)); then run_ag baseline "$base_dll"; fi
+  done
+  keep_median audiograins; report_step audiograins "$ag_log"
+  if [[ -n "$base_dll" ]]; then keep_median baseline; report_step baseline "$ag_log"; fi
   if [[ "${st[audiograins]}" != ok ]]; then
     if grep -qi 'denoise' "$ag_log" 2>/dev/null; then
       st[audiograins]+=": the CLI rejected --denoise stationary (see $ag_log)"
@@ -221,10 +256,10 @@ q() { local a out=""; for a in "$@"; do out+="$(printf '%q' "$a") "; done; print
 
 report="$out_dir/pipeline-$(date -u +%Y%m%dT%H%M%SZ).md"
 fail_run=0 fail_target=0
-steps=(bare pass1 pass2); ((ffmpeg_only)) || steps+=(audiograins)
+steps=(bare pass1 pass2); ((ffmpeg_only)) || steps+=(audiograins); [[ -n "$base_dll" ]] && steps+=(baseline)
 for s in "${steps[@]}"; do [[ "${st[$s]}" == ok ]] || fail_run=1; done
 invocation="bench/pipeline-speed.sh"; ((ffmpeg_only)) && invocation+=" --ffmpeg-only"
-invocation+=" $len${extra[*]:+ -- ${extra[*]}}"
+invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " --repeat $repeat")${extra[*]:+ -- ${extra[*]}}"
 # Written in this shell (not through a pipe) so that ratio_line can set fail_target.
 {
   echo "Command: \`$invocation\`"
@@ -252,13 +287,19 @@ invocation+=" $len${extra[*]:+ -- ${extra[*]}}"
   row pass2 "ffmpeg loudnorm pass 2 (apply → 16 kHz mono WAV)"
   row loudnorm "ffmpeg loudnorm two-pass total"
   row audiograins "audiograins normalize (denoise, 80 Hz HP, −23 LUFS, 16 kHz mono Opus)"
+  [[ -n "$base_dll" ]] && row baseline "the same, baseline build ($(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo "$baseline"))"
   echo
+  if ((repeat > 1)); then
+    echo "Each audiograins row is the median of $repeat runs (wall s: this build ${walls[audiograins]}${base_dll:+; baseline ${walls[baseline]}})."
+    echo
+  fi
   if [[ -n "$ln_mode" ]]; then
     echo "loudnorm pass 1 measured I=$m_I LUFS, TP=$m_TP dBTP, LRA=$m_LRA LU, thresh=$m_thresh LUFS, offset=$m_offset LU; pass 2 runs in $ln_mode mode (ffmpeg's rule for linear=true)."
     echo
   fi
   ratio_line "audiograins / loudnorm two-pass total (wall)" audiograins loudnorm 0.5
   ratio_line "audiograins / bare decode (wall)" audiograins bare 4
+  [[ -n "$base_dll" ]] && ratio_line "audiograins / baseline build (wall)" audiograins baseline 1.05
   if [[ "${st[audiograins]}" == ok ]]; then
     # The job's peak: the sampled tree sum, or the process's own VmHWM if a sample missed it.
     job_kb=$((tree[audiograins] > hwm[audiograins] ? tree[audiograins] : hwm[audiograins]))

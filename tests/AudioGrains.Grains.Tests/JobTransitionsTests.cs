@@ -125,3 +125,28 @@ public sealed class JobTransitionsTests
         Assert.False(CompletionBitmap.IsSet(bitmap, 400));
     }
 }
+
+/// <summary>The failure policy: permanent errors fail at once, transient ones retry with backoff until the last try dead-letters.</summary>
+public sealed class FailurePolicyTests
+{
+    private static readonly ProcessingOptions Options = new() { MaxJobAttempts = 3, RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(3) };
+
+    [Fact]
+    public void A_permanent_error_fails_at_once_with_its_code()
+    {
+        var d = FailurePolicy.Decide(new AudioGrainsException(ErrorCodes.TooLong, "too long"), JobPhase.Probing, 1, Options);
+        Assert.Equal((FailureAction.Fail, ErrorCodes.TooLong, "too long"), (d.Action, d.Code, d.Message));
+    }
+
+    [Fact]
+    public void A_transient_error_retries_with_growing_jittered_backoff_then_dead_letters()
+    {
+        var first = FailurePolicy.Decide(new IOException("disk hiccup"), JobPhase.Processing, 1, Options);
+        var second = FailurePolicy.Decide(new TimeoutException("slow"), JobPhase.Processing, 2, Options);
+        Assert.Equal((FailureAction.Retry, ErrorCodes.ProcessingFailed), (first.Action, first.Code));
+        Assert.InRange(first.Delay.TotalSeconds, 0.5, 1);
+        Assert.InRange(second.Delay.TotalSeconds, 1, 2);
+        var last = FailurePolicy.Decide(new AudioGrainsException(ErrorCodes.Timeout, "ffmpeg ran out of time"), JobPhase.Encoding, 3, Options);
+        Assert.Equal((FailureAction.DeadLetter, ErrorCodes.Timeout, "encoding failed after 3 attempts: ffmpeg ran out of time"), (last.Action, last.Code, last.Message));
+    }
+}

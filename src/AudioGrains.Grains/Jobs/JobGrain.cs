@@ -205,34 +205,31 @@ public sealed class JobGrain(
         await UnregisterPulseAsync();
     }
 
-    /// <summary>Permanent errors fail the job at once; others retry the phase with backoff, and dead-letter it after the last try.</summary>
+    /// <summary>Applies the <see cref="FailurePolicy"/>: fail, dead-letter, or wait and let the loop try the phase again.</summary>
     private async Task HandleFailureAsync(Exception e, CancellationToken ct)
     {
-        var (code, message, permanent) = e switch
+        var attempt = S.Attempts + 1;
+        var decision = FailurePolicy.Decide(e, S.Phase, attempt, options.Value);
+        observer.TryFailed(JobId, S.Phase, null, attempt, e);
+        if (decision.Action != FailureAction.Fail) S.Attempts = attempt;
+        switch (decision.Action)
         {
-            AudioGrainsException a => (a.Code, a.Message, a.IsPermanent),
-            _ => (ErrorCodes.ProcessingFailed, e.Message, false),
-        };
-        observer.TryFailed(JobId, S.Phase, null, S.Attempts + 1, e);
-        if (permanent)
-        {
-            logger.LogWarning("Job {JobId} failed in phase {Phase}: {ErrorCode}: {ErrorMessage}", JobId, S.Phase, code, message);
-            await FailAsync(code, message, deadLetter: false);
-            return;
+            case FailureAction.Fail:
+                logger.LogWarning("Job {JobId} failed in phase {Phase}: {ErrorCode}: {ErrorMessage}", JobId, S.Phase, decision.Code, decision.Message);
+                await FailAsync(decision.Code, decision.Message, deadLetter: false);
+                break;
+            case FailureAction.DeadLetter:
+                logger.LogError(e, "Job {JobId} dead-lettered in phase {Phase} after {Attempts} attempts: {ErrorCode}: {ErrorMessage}",
+                    JobId, S.Phase, S.Attempts, decision.Code, e.Message);
+                await FailAsync(decision.Code, decision.Message, deadLetter: true);
+                break;
+            default:
+                logger.LogWarning("Job {JobId} phase {Phase} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {ErrorCode}: {ErrorMessage}",
+                    JobId, S.Phase, S.Attempts, decision.Delay.TotalMilliseconds, decision.Code, decision.Message);
+                await WriteAsync();
+                await Task.Delay(decision.Delay, ct);
+                break;
         }
-        S.Attempts++;
-        if (S.Attempts >= options.Value.MaxJobAttempts)
-        {
-            logger.LogError(e, "Job {JobId} dead-lettered in phase {Phase} after {Attempts} attempts: {ErrorCode}: {ErrorMessage}",
-                JobId, S.Phase, S.Attempts, code, message);
-            await FailAsync(code, $"{S.Phase.ToString().ToLowerInvariant()} failed after {S.Attempts} attempts: {message}", deadLetter: true);
-            return;
-        }
-        var delay = Chunks.RetryDelay.For(S.Attempts, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
-        logger.LogWarning("Job {JobId} phase {Phase} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {ErrorCode}: {ErrorMessage}",
-            JobId, S.Phase, S.Attempts, delay.TotalMilliseconds, code, message);
-        await WriteAsync();
-        await Task.Delay(delay, ct);
     }
 
     /// <summary>A dead-lettered job keeps its input and finished work, so an operator's retry resumes where it stopped.</summary>
