@@ -42,7 +42,16 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Services.AddSerilog(config => SiloLogging.Configure(config, verbose ? LogEventLevel.Information : LogEventLevel.Fatal, toStandardError: true));
         builder.AddAudioGrainsSilo();
         var host = builder.Build();
-        await host.StartAsync(ct);
+        try
+        {
+            // Invalid settings are refused here (ValidateOnStart), before the silo starts.
+            await host.StartAsync(ct);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return new EmbeddedCluster(host);
     }
 

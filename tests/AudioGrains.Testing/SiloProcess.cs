@@ -88,9 +88,15 @@ public sealed class SiloProcess : IDisposable
         if (line.Contains("AudioGrains silo ready", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 
+    /// <summary>Kills the silo; with AUDIOGRAINS_TEST_SILO_LOGS set to a folder, its log lines are kept there for a look afterwards.</summary>
     public void Dispose()
     {
         Kill();
+        if (Environment.GetEnvironmentVariable("AUDIOGRAINS_TEST_SILO_LOGS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, $"silo-{ProcessId}.log"), _lines);
+        }
         _process.Dispose();
     }
 }
