@@ -51,6 +51,9 @@ public static class AudioGrainsServices
         services.AddSingleton<IJobPhase, ProcessPhase>();
         services.AddSingleton<IJobPhase, EncodePhase>();
         services.AddSingleton<IJobPhase, AssemblePhase>();
+        // A cancelled chunk or segment call completes only once its grain has seen the cancellation, so a cancelled
+        // pass knows its work has stopped before the job deletes what that work wrote.
+        services.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         services.TryAddSingleton(sp => new SiloIdentity(
             $"{sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}/pid-{Environment.ProcessId}"));
         return services;

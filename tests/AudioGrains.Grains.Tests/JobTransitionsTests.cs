@@ -144,6 +144,8 @@ public sealed class FailurePolicyTests
         var first = FailurePolicy.Decide(new IOException("disk hiccup"), JobPhase.Processing, 1, Options);
         var second = FailurePolicy.Decide(new TimeoutException("slow"), JobPhase.Processing, 2, Options);
         Assert.Equal((FailureAction.Retry, ErrorCodes.ProcessingFailed), (first.Action, first.Code));
+        // Not the exception's own message, which may name server paths.
+        Assert.Equal("an internal error occurred (IOException)", first.Message);
         Assert.InRange(first.Delay.TotalSeconds, 0.5, 1);
         Assert.InRange(second.Delay.TotalSeconds, 1, 2);
         var last = FailurePolicy.Decide(new AudioGrainsException(ErrorCodes.Timeout, "ffmpeg ran out of time"), JobPhase.Encoding, 3, Options);

@@ -10,6 +10,7 @@ public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, I
 
     public async Task RunAsync(WorkItem item, Func<CancellationToken, Task> work, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         using var running = activity.Track(item.JobId);
         await limiter.RunAsync(async token =>
         {

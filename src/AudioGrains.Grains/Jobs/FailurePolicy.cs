@@ -30,7 +30,8 @@ public static class FailurePolicy
         var (code, message, permanent) = error switch
         {
             AudioGrainsException a => (a.Code, a.Message, a.IsPermanent),
-            _ => (ErrorCodes.ProcessingFailed, error.Message, false),
+            // Another exception's message may name server paths: the job shows only its kind (the log has the rest).
+            _ => (ErrorCodes.ProcessingFailed, $"an internal error occurred ({error.GetType().Name})", false),
         };
         if (permanent) return new FailureDecision(FailureAction.Fail, code, message, TimeSpan.Zero);
         if (attempt >= options.MaxJobAttempts)

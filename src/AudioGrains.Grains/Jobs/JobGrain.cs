@@ -34,6 +34,11 @@ public sealed class JobGrain(
     private CancellationTokenSource? _loopCancellation;
     private IGrainTimer? _keepAlive;
 
+    /// <summary>The status as of the last saved state: a caller never sees a phase that a crash could still undo.</summary>
+    private JobStatus? _saved;
+
+    private int _stateFailures;
+
     private JobState S => state.State;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -177,7 +182,7 @@ public sealed class JobGrain(
                 }
                 catch (Exception e)
                 {
-                    await HandleFailureAsync(e, ct);
+                    await HandleFailureSafelyAsync(e, ct);
                 }
             }
         }
@@ -205,6 +210,36 @@ public sealed class JobGrain(
         await UnregisterPulseAsync();
     }
 
+    /// <summary>
+    /// The failure handler writes the state too; when that write fails as well (storage down, or a conflict with a
+    /// stale writer from a silo declared dead), the loop must not end silently: it pauses, re-reads the state and goes
+    /// on from what was saved.
+    /// </summary>
+    private async Task HandleFailureSafelyAsync(Exception e, CancellationToken ct)
+    {
+        try
+        {
+            await HandleFailureAsync(e, ct);
+        }
+        catch (Exception stateError) when (!ct.IsCancellationRequested)
+        {
+            _stateFailures++;
+            var delay = Chunks.RetryDelay.For(_stateFailures, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+            logger.LogWarning(stateError, "Job {JobId} could not save its state in phase {Phase} ({Failures} in a row); reading it again in {DelayMs:F0} ms",
+                JobId, S.Phase, _stateFailures, delay.TotalMilliseconds);
+            await Task.Delay(delay, ct);
+            try
+            {
+                await state.ReadStateAsync();
+                _saved = null;
+            }
+            catch (Exception readError) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(readError, "Job {JobId} could not read its state; the loop tries again", JobId);
+            }
+        }
+    }
+
     /// <summary>Applies the <see cref="FailurePolicy"/>: fail, dead-letter, or wait and let the loop try the phase again.</summary>
     private async Task HandleFailureAsync(Exception e, CancellationToken ct)
     {
@@ -225,7 +260,7 @@ public sealed class JobGrain(
                 break;
             default:
                 logger.LogWarning("Job {JobId} phase {Phase} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {ErrorCode}: {ErrorMessage}",
-                    JobId, S.Phase, S.Attempts, decision.Delay.TotalMilliseconds, decision.Code, decision.Message);
+                    JobId, S.Phase, S.Attempts, decision.Delay.TotalMilliseconds, decision.Code, e.Message);
                 await WriteAsync();
                 await Task.Delay(decision.Delay, ct);
                 break;
@@ -254,11 +289,20 @@ public sealed class JobGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Saves the state; what callers see (<see cref="GetStatusAsync"/>) is what was last saved.</summary>
     private async Task WriteAsync()
     {
         await _writeLock.WaitAsync();
-        try { await state.WriteStateAsync(); }
-        finally { _writeLock.Release(); }
+        try
+        {
+            await state.WriteStateAsync();
+            _saved = JobStatusProjection.Of(JobId, S, silo.Name);
+            _stateFailures = 0;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     private async Task UnregisterPulseAsync()
@@ -267,5 +311,5 @@ public sealed class JobGrain(
         if (reminder is not null) await this.UnregisterReminder(reminder);
     }
 
-    private JobStatus Status() => JobStatusProjection.Of(JobId, S, silo.Name);
+    private JobStatus Status() => _saved ??= Exists ? JobStatusProjection.Of(JobId, S, silo.Name) : new JobStatus { JobId = JobId, Exists = false };
 }
