@@ -1,5 +1,5 @@
 using AudioGrains.Grains.Jobs;
-using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -5,6 +5,7 @@ using AudioGrains.Abstractions;
 using AudioGrains.Client;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Media;
+using AudioGrains.Storage;
 using Spectre.Console;
 
 namespace AudioGrains.Cli;
@@ -143,7 +144,7 @@ public static class NormalizeCommand
                 if (final.Phase != JobPhase.Completed)
                     throw new AudioGrainsException(final.ErrorCode ?? ErrorCodes.ProcessingFailed, final.ErrorMessage ?? $"the job ended as {final.Phase}");
 
-                MoveOutput(cluster.Blobs.PathOf(final.OutputKey!), outputPath);
+                await SaveOutputAsync(cluster.Blobs, final.OutputKey!, outputPath, ct);
                 var report = final.Report!;
                 Console.Out.WriteLine(json
                     ? LoudnessJson.Normalization(report, final.Options!, watch.Elapsed.TotalSeconds)
@@ -152,7 +153,7 @@ public static class NormalizeCommand
             }
             finally
             {
-                cluster.Blobs.DeleteTree(JobBlobKeys.Root(jobId));
+                await cluster.Blobs.DeletePrefixAsync(JobBlobKeys.Root(jobId), CancellationToken.None);
             }
         }
         finally
@@ -178,18 +179,19 @@ public static class NormalizeCommand
         return final!;
     }
 
-    private static void MoveOutput(string from, string to)
+    /// <summary>The output, written beside its final name and renamed into place: a reader never sees half a file.</summary>
+    private static async Task SaveOutputAsync(IBlobStore blobs, string key, string path, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.Move(from, to, overwrite: true);
+            await blobs.DownloadToFileAsync(key, temp, ct);
+            File.Move(temp, path, overwrite: true);
         }
-        catch (IOException)
+        finally
         {
-            // Across file systems a rename is impossible: copy, then remove the original.
-            File.Copy(from, to, overwrite: true);
-            File.Delete(from);
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 

@@ -3,6 +3,7 @@ using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Jobs.Phases;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Media;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,7 @@ public static class AudioGrainsServices
         services.AddAudioGrainsMedia(configuration);
         services.AddValidatedOptions<ProcessingOptions>(configuration, ProcessingOptions.Section, o => o.Validate());
         services.TryAddSingleton<IBlobStore>(new FileSystemBlobStore(dataDirectory));
+        services.TryAddSingleton<BlobStaging>();
         services.TryAddSingleton<CpuWorkLimiter>();
         services.TryAddSingleton<ChunkActivity>();
         services.TryAddSingleton<WorkRunner>();

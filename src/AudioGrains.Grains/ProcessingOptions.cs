@@ -41,6 +41,9 @@ public sealed record ProcessingOptions
     /// </summary>
     public double EncodeSegmentSeconds { get; init; } = 300;
 
+    /// <summary>This silo's private folder for staged copies of blobs (inputs ffmpeg reads, outputs it writes); empty: the system's temp folder.</summary>
+    public string TempDirectory { get; init; } = "";
+
     public IEnumerable<string> Validate()
     {
         if (MaxConcurrentChunks < 1) yield return "MaxConcurrentChunks must be at least 1";

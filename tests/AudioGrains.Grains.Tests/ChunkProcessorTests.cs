@@ -4,6 +4,7 @@ using AudioGrains.Dsp;
 using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 
 namespace AudioGrains.Grains.Tests;
 
@@ -17,19 +18,19 @@ public sealed class ChunkProcessorTests : IDisposable
     [InlineData(1, null)]
     [InlineData(1, 80.0)]
     [InlineData(2, null)]
-    public void Chunked_processing_equals_one_pass(int channels, double? highPassHz)
+    public async Task Chunked_processing_equals_one_pass(int channels, double? highPassHz)
     {
         var store = new FileSystemBlobStore(_root);
         var signal = Signal(Rate * 23 + 777, channels);
         using (var w = store.Create("pcm"))
         {
             w.Stream.Write(MemoryMarshal.AsBytes(signal.AsSpan()));
-            w.Commit();
+            await w.CommitAsync();
         }
         var frames = signal.Length / channels;
 
-        var (wholeSamples, wholeLoudness) = Run(store, "whole", ChunkPlan.Create(frames, Rate, 600, 1600), channels, highPassHz);
-        var (chunkSamples, chunkLoudness) = Run(store, "chunked", ChunkPlan.Create(frames, Rate, 5, 1600), channels, highPassHz);
+        var (wholeSamples, wholeLoudness) = await RunAsync(store, "whole", ChunkPlan.Create(frames, Rate, 600, 1600), channels, highPassHz);
+        var (chunkSamples, chunkLoudness) = await RunAsync(store, "chunked", ChunkPlan.Create(frames, Rate, 5, 1600), channels, highPassHz);
 
         Assert.Equal(wholeSamples.Length, chunkSamples.Length);
         if (highPassHz is null)
@@ -50,26 +51,26 @@ public sealed class ChunkProcessorTests : IDisposable
     }
 
     [Fact]
-    public void A_repeated_call_finds_the_chunk_done()
+    public async Task A_repeated_call_finds_the_chunk_done()
     {
         var store = new FileSystemBlobStore(_root);
         var signal = Signal(Rate * 6, 1);
-        using (var w = store.Create("pcm")) { w.Stream.Write(MemoryMarshal.AsBytes(signal.AsSpan())); w.Commit(); }
+        using (var w = store.Create("pcm")) { w.Stream.Write(MemoryMarshal.AsBytes(signal.AsSpan())); await w.CommitAsync(); }
         var work = Work(ChunkPlan.Create(signal.Length, Rate, 1, 1600), 1, "c", 1, null);
-        Assert.False(ChunkProcessor.IsDone(work, store));
-        ChunkProcessor.Process(work, store, 4096, CancellationToken.None);
-        Assert.True(ChunkProcessor.IsDone(work, store));
+        Assert.False(await ChunkProcessor.IsDoneAsync(work, store, CancellationToken.None));
+        await ChunkProcessor.ProcessAsync(work, store, 4096, CancellationToken.None);
+        Assert.True(await ChunkProcessor.IsDoneAsync(work, store, CancellationToken.None));
     }
 
-    private static (float[] Samples, LoudnessMerge Loudness) Run(IBlobStore store, string prefix, ChunkPlan plan, int channels, double? highPassHz)
+    private async Task<(float[] Samples, LoudnessMerge Loudness)> RunAsync(IBlobStore store, string prefix, ChunkPlan plan, int channels, double? highPassHz)
     {
         var stats = new List<ChunkStatistics>();
         var samples = new List<float>();
         for (var i = 0; i < plan.Count; i++)
         {
             var work = Work(plan, i, prefix, channels, highPassHz);
-            stats.Add(ChunkProcessor.Process(work, store, 3000, CancellationToken.None));
-            var bytes = File.ReadAllBytes(store.PathOf(JobBlobKeys.ChunkSamples(work.Chunk.OutputKey)));
+            stats.Add(await ChunkProcessor.ProcessAsync(work, store, 3000, CancellationToken.None));
+            var bytes = File.ReadAllBytes(Path.Combine(_root, JobBlobKeys.ChunkSamples(work.Chunk.OutputKey)));
             samples.AddRange(MemoryMarshal.Cast<byte, float>(bytes).ToArray());
         }
         return (samples.ToArray(), LoudnessMerge.Of(stats, Rate));

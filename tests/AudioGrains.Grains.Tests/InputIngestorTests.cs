@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 
 namespace AudioGrains.Grains.Tests;
 
@@ -20,7 +21,7 @@ public sealed class InputIngestorTests : IDisposable
             .IngestAsync("job1", new MemoryStream(bytes), "a.wav", new NormalizeOptions(), "c1", CancellationToken.None);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), spec.InputSha256);
         Assert.Equal(bytes.Length, spec.InputBytes);
-        Assert.Equal(bytes, File.ReadAllBytes(store.PathOf(spec.InputKey)));
+        Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(_root, spec.InputKey)));
     }
 
     [Fact]

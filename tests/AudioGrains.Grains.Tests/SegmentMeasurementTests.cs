@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Runtime.InteropServices;
 using AudioGrains.Abstractions;
 using AudioGrains.Dsp;
@@ -5,6 +6,7 @@ using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Segments;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Media;
 using AudioGrains.Media.Ogg;
 
@@ -28,15 +30,15 @@ public sealed class SegmentMeasurementTests : IDisposable
         var store = new FileSystemBlobStore(_root);
         var keys = await EncodeAndMeasureAsync(store, chunks: 3);
 
-        Assert.True(SegmentMeasurement.SeamsAgree(store, keys));
+        Assert.True(await SegmentMeasurement.SeamsAgreeAsync(store, keys));
         var merged = LoudnessMerge.Of(keys.Select(k =>
         {
-            using var s = store.OpenRead(JobBlobKeys.Statistics(k));
+            using var s = File.OpenRead(Path.Combine(_root, JobBlobKeys.Statistics(k)));
             return ChunkStatistics.ReadFrom(s);
         }), SegmentMeasurement.DecodedRate);
 
         var joined = Path.Combine(_root, "joined.opus");
-        var segments = keys.Select((k, i) => new OpusSegment(store.PathOf(JobBlobKeys.SegmentOpus(k)), Math.Min(i * ChunkFrames, 2 * Rate), ChunkFrames)).ToList();
+        var segments = keys.Select((k, i) => new OpusSegment(Path.Combine(_root, JobBlobKeys.SegmentOpus(k)), Math.Min(i * ChunkFrames, 2 * Rate), ChunkFrames)).ToList();
         await using (var stream = File.Create(joined))
         {
             Assert.Empty(OpusSegments.Join(segments, Rate, 3 * ChunkFrames, stream));
@@ -58,13 +60,13 @@ public sealed class SegmentMeasurementTests : IDisposable
     {
         var store = new FileSystemBlobStore(_root);
         var keys = await EncodeAndMeasureAsync(store, chunks: 2);
-        var check = store.PathOf(JobBlobKeys.SegmentCheck(keys[1]));
+        var check = Path.Combine(_root, JobBlobKeys.SegmentCheck(keys[1]));
         var bytes = await File.ReadAllBytesAsync(check);
         bytes[4 + 1000] ^= 0x01; // one bit of one float of segment 1's decoded head
 
         await File.WriteAllBytesAsync(check, bytes);
 
-        Assert.False(SegmentMeasurement.SeamsAgree(store, keys));
+        Assert.False(await SegmentMeasurement.SeamsAgreeAsync(store, keys));
     }
 
     /// <summary>Writes chunks of processed samples, then runs the encode pass (with measurement) of one segment per chunk.</summary>
@@ -82,7 +84,7 @@ public sealed class SegmentMeasurementTests : IDisposable
             }
             using var w = store.Create(JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(Job, c)));
             w.Stream.Write(MemoryMarshal.AsBytes(samples.AsSpan()));
-            w.Commit();
+            await w.CommitAsync();
         }
 
         var keys = new List<string>();
@@ -95,10 +97,11 @@ public sealed class SegmentMeasurementTests : IDisposable
                 Gain = 1.5, PreRollFrames = Math.Min(i * ChunkFrames, OpusSegments.PreRollFrames(Rate)),
                 PostRollFrames = OpusSegments.PostRollFrames(Rate), ChunkFrames = ChunkFrames, Measure = true,
             };
-            Assert.False(SegmentEncoder.IsDone(work, store));
-            await SegmentEncoder.EncodeAsync(work, store, new PcmEncoder(_ffmpeg), 4096, CancellationToken.None);
-            await SegmentMeasurement.MeasureAsync(work, store, new PcmDecoder(_ffmpeg), CancellationToken.None);
-            Assert.True(SegmentEncoder.IsDone(work, store));
+            var staging = new BlobStaging(store, Options.Create(new ProcessingOptions()));
+            Assert.False(await SegmentEncoder.IsDoneAsync(work, store, CancellationToken.None));
+            await SegmentEncoder.EncodeAsync(work, store, staging, new PcmEncoder(_ffmpeg), 4096, CancellationToken.None);
+            await SegmentMeasurement.MeasureAsync(work, store, staging, new PcmDecoder(_ffmpeg), CancellationToken.None);
+            Assert.True(await SegmentEncoder.IsDoneAsync(work, store, CancellationToken.None));
             keys.Add(work.SegmentKey);
         }
         return keys;

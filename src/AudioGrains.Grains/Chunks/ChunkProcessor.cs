@@ -3,8 +3,7 @@ using System.Runtime.InteropServices;
 using AudioGrains.Abstractions;
 using AudioGrains.Dsp;
 using AudioGrains.Grains.Jobs;
-using AudioGrains.Grains.Storage;
-using Microsoft.Win32.SafeHandles;
+using AudioGrains.Storage;
 
 namespace AudioGrains.Grains.Chunks;
 
@@ -15,7 +14,7 @@ namespace AudioGrains.Grains.Chunks;
 /// </summary>
 public static class ChunkProcessor
 {
-    public static ChunkStatistics Process(ProcessWork work, IBlobStore blobs, int blockFrames, CancellationToken ct)
+    public static async Task<ChunkStatistics> ProcessAsync(ProcessWork work, IBlobStore blobs, int blockFrames, CancellationToken ct)
     {
         var chunk = work.Chunk;
         var channels = chunk.Channels;
@@ -28,7 +27,7 @@ public static class ChunkProcessor
         var doubles = ArrayPool<double>.Shared.Rent(blockFrames * channels);
         try
         {
-            return Process(work, blobs, meter, highPass, blockFrames, floats, doubles, ct);
+            return await ProcessAsync(work, blobs, meter, highPass, blockFrames, floats, doubles, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -37,25 +36,25 @@ public static class ChunkProcessor
         }
     }
 
-    private static ChunkStatistics Process(ProcessWork work, IBlobStore blobs, LoudnessMeter meter, HighPassFilter? highPass,
+    private static async Task<ChunkStatistics> ProcessAsync(ProcessWork work, IBlobStore blobs, LoudnessMeter meter, HighPassFilter? highPass,
         int blockFrames, float[] floats, double[] doubles, CancellationToken ct)
     {
         var chunk = work.Chunk;
         var channels = chunk.Channels;
         var bytesPerFrame = channels * sizeof(float);
-
-        using var pcm = File.OpenHandle(blobs.PathOf(chunk.PcmKey), FileMode.Open, FileAccess.Read, FileShare.Read);
         var firstFrame = chunk.StartFrame - work.PreRollFrames;
+        await using var pcm = await blobs.OpenReadAsync(chunk.PcmKey, firstFrame * bytesPerFrame,
+            (long)(work.PreRollFrames + chunk.Frames) * bytesPerFrame, ct).ConfigureAwait(false);
 
         // Pre-roll: settle the filters and the true-peak history; nothing is written or counted.
-        ForEachBlock(pcm, firstFrame, work.PreRollFrames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
+        ForEachBlock(pcm, work.PreRollFrames, blockFrames, floats, doubles, channels, ct, block =>
         {
             highPass?.Process(block);
             meter.Prime(block);
         });
 
         using var samples = blobs.Create(JobBlobKeys.ChunkSamples(chunk.OutputKey));
-        ForEachBlock(pcm, chunk.StartFrame, chunk.Frames, blockFrames, floats, doubles, bytesPerFrame, channels, ct, block =>
+        ForEachBlock(pcm, chunk.Frames, blockFrames, floats, doubles, channels, ct, block =>
         {
             highPass?.Process(block);
             meter.Add(block);
@@ -66,7 +65,7 @@ public static class ChunkProcessor
         if (meter.Frames != chunk.Frames)
             throw new InvalidDataException($"chunk {chunk.Index} read {meter.Frames} frames, expected {chunk.Frames}");
 
-        return Commit(chunk, blobs, meter, samples, ct);
+        return await CommitAsync(chunk, blobs, meter, samples, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -74,31 +73,31 @@ public static class ChunkProcessor
     /// marks the chunk as done, so a crash in between leaves a chunk that is simply computed again.
     /// </summary>
     /// <remarks>A cancelled job's chunk commits nothing: the last check comes before the first rename.</remarks>
-    internal static ChunkStatistics Commit(ChunkSlice chunk, IBlobStore blobs, LoudnessMeter meter, AtomicBlobWrite samples, CancellationToken ct)
+    internal static async Task<ChunkStatistics> CommitAsync(ChunkSlice chunk, IBlobStore blobs, LoudnessMeter meter, IBlobWrite samples, CancellationToken ct)
     {
         var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
         using (var stats = blobs.Create(JobBlobKeys.Statistics(chunk.OutputKey)))
         {
             statistics.WriteTo(stats.Stream);
-            ct.ThrowIfCancellationRequested();
-            stats.Commit();
+            await stats.CommitAsync(ct).ConfigureAwait(false);
         }
-        samples.Commit();
+        await samples.CommitAsync(ct).ConfigureAwait(false);
         return statistics;
     }
 
     /// <summary>True when the chunk's processed samples and statistics are in the store (a repeated call can reuse them).</summary>
-    public static bool IsDone(ProcessWork work, IBlobStore blobs)
+    public static async Task<bool> IsDoneAsync(ProcessWork work, IBlobStore blobs, CancellationToken ct)
     {
         var key = work.Chunk.OutputKey;
-        return blobs.Exists(JobBlobKeys.Statistics(key)) && blobs.Exists(JobBlobKeys.ChunkSamples(key))
-               && blobs.Length(JobBlobKeys.ChunkSamples(key)) == (long)work.Chunk.Frames * work.OutputChannels * sizeof(float);
+        return await blobs.LengthAsync(JobBlobKeys.Statistics(key), ct).ConfigureAwait(false) is not null
+               && await blobs.LengthAsync(JobBlobKeys.ChunkSamples(key), ct).ConfigureAwait(false) == (long)work.Chunk.Frames * work.OutputChannels * sizeof(float);
     }
 
     private delegate void BlockAction(Span<double> block);
 
-    private static void ForEachBlock(SafeFileHandle pcm, long startFrame, long frames, int blockFrames, float[] floats, double[] doubles,
-        int bytesPerFrame, int channels, CancellationToken ct, BlockAction action)
+    /// <summary>Reads <paramref name="frames"/> frames from where <paramref name="pcm"/> stands, block by block, as doubles.</summary>
+    private static void ForEachBlock(Stream pcm, long frames, int blockFrames, float[] floats, double[] doubles,
+        int channels, CancellationToken ct, BlockAction action)
     {
         var done = 0L;
         while (done < frames)
@@ -106,14 +105,8 @@ public static class ChunkProcessor
             ct.ThrowIfCancellationRequested();
             var n = (int)Math.Min(blockFrames, frames - done);
             var bytes = MemoryMarshal.AsBytes(floats.AsSpan(0, n * channels));
-            var offset = (startFrame + done) * bytesPerFrame;
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var got = RandomAccess.Read(pcm, bytes[read..], offset + read);
-                if (got == 0) throw new InvalidDataException("working PCM ended before the chunk did");
-                read += got;
-            }
+            if (pcm.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
+                throw new InvalidDataException("working PCM ended before the chunk did");
             var block = doubles.AsSpan(0, n * channels);
             for (var i = 0; i < block.Length; i++) block[i] = floats[i];
             action(block);

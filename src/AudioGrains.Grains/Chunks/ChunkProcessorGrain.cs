@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -20,33 +20,27 @@ public sealed class ChunkProcessorGrain(
 {
     public Task<WorkOutcome> AnalyzeAsync(AnalyzeWork work, CancellationToken ct) =>
         RunAsync(work.Chunk, WorkKind.Analyze, work.Step.ToString(),
-            () => SpectralChunkProcessor.IsDone(work, blobs),
-            token => SpectralChunkProcessor.Analyze(work, blobs, token), ct);
+            token => SpectralChunkProcessor.IsDoneAsync(work, blobs, token),
+            token => SpectralChunkProcessor.AnalyzeAsync(work, blobs, token), ct);
 
     public Task<WorkOutcome> ProcessAsync(ProcessWork work, CancellationToken ct) =>
         RunAsync(work.Chunk, WorkKind.Process, "Process",
-            () => ChunkProcessor.IsDone(work, blobs),
-            token =>
-            {
-                if (work.Gate is null) ChunkProcessor.Process(work, blobs, options.Value.BlockFrames, token);
-                else SpectralChunkProcessor.Process(work, blobs, token);
-            }, ct);
+            token => ChunkProcessor.IsDoneAsync(work, blobs, token),
+            token => work.Gate is null
+                ? ChunkProcessor.ProcessAsync(work, blobs, options.Value.BlockFrames, token)
+                : SpectralChunkProcessor.ProcessAsync(work, blobs, token), ct);
 
-    private async Task<WorkOutcome> RunAsync(ChunkSlice chunk, WorkKind kind, string pass, Func<bool> isDone, Action<CancellationToken> compute,
-        CancellationToken ct)
+    private async Task<WorkOutcome> RunAsync(ChunkSlice chunk, WorkKind kind, string pass, Func<CancellationToken, Task<bool>> isDone,
+        Func<CancellationToken, Task> compute, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = chunk.JobId, ["CorrelationId"] = chunk.CorrelationId, ["Chunk"] = chunk.Index });
-        if (isDone())
+        if (await isDone(ct))
         {
             logger.LogInformation("Reused chunk {Chunk} of job {JobId} on silo {Silo} ({Pass})", chunk.Index, chunk.JobId, runner.Silo, pass);
             return new WorkOutcome { Index = chunk.Index, Silo = runner.Silo, Reused = true };
         }
         var watch = Stopwatch.StartNew();
-        await runner.RunAsync(new WorkItem(chunk.JobId, kind, chunk.Index), token =>
-        {
-            compute(token);
-            return Task.CompletedTask;
-        }, ct);
+        await runner.RunAsync(new WorkItem(chunk.JobId, kind, chunk.Index), compute, ct);
         logger.LogInformation("Processed chunk {Chunk} of job {JobId} on silo {Silo} in {ElapsedMs:F0} ms ({Pass})",
             chunk.Index, chunk.JobId, runner.Silo, watch.Elapsed.TotalMilliseconds, pass);
         // Nothing is kept in memory between calls; let the activation go soon.

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using AudioGrains.Abstractions;
-using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 
 namespace AudioGrains.Grains.Jobs;
 
@@ -35,11 +35,11 @@ public sealed class InputIngestor(IBlobStore blobs, Microsoft.Extensions.Options
     private async Task<(long Bytes, string Sha256)> StoreAsync(string key, Stream source, string fileName, CancellationToken ct)
     {
         var options = configured.Value;
-        if (blobs.AvailableBytes() < options.MinFreeBytes)
+        if (blobs.AvailableBytes() is { } free && free < options.MinFreeBytes)
             throw new AudioGrainsException(ErrorCodes.InsufficientDisk, $"not enough free disk space to accept \"{fileName}\"");
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var write = blobs.Create(key);
+        using var write = blobs.Create(key);
         var buffer = new byte[1 << 16];
         long total = 0;
         while (true)
@@ -53,7 +53,7 @@ public sealed class InputIngestor(IBlobStore blobs, Microsoft.Extensions.Options
             await write.Stream.WriteAsync(buffer.AsMemory(0, got), ct).ConfigureAwait(false);
         }
         if (total == 0) throw new AudioGrainsException(ErrorCodes.EmptyInput, $"\"{fileName}\" is empty");
-        write.Commit();
+        await write.CommitAsync(ct).ConfigureAwait(false);
         return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }

@@ -1,6 +1,7 @@
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs.Phases;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ namespace AudioGrains.Grains.Jobs;
 public sealed class JobGrain(
     [PersistentState("job", JobStorage.Name)] IPersistentState<JobState> state,
     IBlobStore blobs,
+    BlobStaging staging,
     IEnumerable<IJobPhase> phases,
     FanOut fanOut,
     IJobObserver observer,
@@ -45,7 +47,7 @@ public sealed class JobGrain(
 
     private bool Exists => state.RecordExists && S.Spec is not null;
 
-    private JobWorkspace Workspace => new(blobs, JobId);
+    private JobWorkspace Workspace => new(blobs, staging, JobId);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -108,7 +110,7 @@ public sealed class JobGrain(
         S.ErrorMessage = "the job was cancelled";
         S.CompletedAt = DateTimeOffset.UtcNow;
         S.OutputKey = null;
-        Workspace.DeleteAll();
+        await Workspace.DeleteAllAsync();
         await WriteAsync();
         await UnregisterPulseAsync();
         this.RegisterGrainTimer(static (job, _) => job.SweepCancelledAsync(), this,
@@ -121,7 +123,7 @@ public sealed class JobGrain(
     public async Task<JobStatus> RetryAsync()
     {
         if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return Status();
-        var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && Workspace.HasWorkingPcm);
+        var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && await Workspace.HasWorkingPcmAsync());
         JobTransitions.Enter(S, to);
         S.FailedIn = null;
         S.ErrorCode = null;
@@ -206,7 +208,7 @@ public sealed class JobGrain(
         await WriteAsync();
         observer.PhaseChanged(JobId, from, to);
         if (to != JobPhase.Completed) return;
-        Workspace.DeleteIntermediates();
+        await Workspace.DeleteIntermediatesAsync();
         await UnregisterPulseAsync();
     }
 
@@ -277,16 +279,15 @@ public sealed class JobGrain(
         S.ErrorMessage = message;
         S.DeadLettered = deadLetter;
         S.CompletedAt = DateTimeOffset.UtcNow;
-        if (!deadLetter) Workspace.DeleteAll();
+        if (!deadLetter) await Workspace.DeleteAllAsync();
         await WriteAsync();
         await UnregisterPulseAsync();
         observer.PhaseChanged(JobId, from, JobPhase.Failed);
     }
 
-    private Task SweepCancelledAsync()
+    private async Task SweepCancelledAsync()
     {
-        if (S.Phase == JobPhase.Cancelled) Workspace.DeleteAll();
-        return Task.CompletedTask;
+        if (S.Phase == JobPhase.Cancelled) await Workspace.DeleteAllAsync();
     }
 
     /// <summary>Saves the state; what callers see (<see cref="GetStatusAsync"/>) is what was last saved.</summary>

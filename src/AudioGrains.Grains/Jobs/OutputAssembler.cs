@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Media;
 
 namespace AudioGrains.Grains.Jobs;
@@ -18,7 +18,7 @@ public static class OutputAssembler
         var bytes = new byte[samples.Length * sizeof(float)];
         foreach (var key in chunkSampleKeys)
         {
-            await using var input = blobs.OpenRead(key);
+            await using var input = await blobs.OpenReadAsync(key, ct: ct).ConfigureAwait(false);
             while (true)
             {
                 var got = await input.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);

@@ -9,7 +9,7 @@ public static class OutputLevel
     {
         var options = run.Spec.Options;
         var (workspace, count, rate) = (run.Workspace, run.Plan.Chunks.Count, run.State.Layout!.SampleRate);
-        var merged = await Task.Run(() => workspace.MergeChunkLoudness(count, rate), ct);
+        var merged = await Task.Run(() => workspace.MergeChunkLoudnessAsync(count, rate, ct), ct);
         var gain = options.NormalizeVolume
             ? NormalizationGain.Compute(merged.IntegratedLufs, merged.TruePeakDbtp, options.TargetLufs, options.TruePeakCeilingDbtp)
             : new NormalizationGain(0, false);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Media;
 
 namespace AudioGrains.Grains.Segments;
@@ -13,7 +14,7 @@ namespace AudioGrains.Grains.Segments;
 /// </summary>
 public static class SegmentEncoder
 {
-    public static async Task EncodeAsync(EncodeWork work, IBlobStore blobs, PcmEncoder encoder, int blockFrames, CancellationToken ct)
+    public static async Task EncodeAsync(EncodeWork work, IBlobStore blobs, BlobStaging staging, PcmEncoder encoder, int blockFrames, CancellationToken ct)
     {
         if (work.ChunkFrames < 1) throw new ArgumentException("a segment needs the plan's chunk length", nameof(work));
         var channels = work.Channels;
@@ -22,7 +23,8 @@ public static class SegmentEncoder
         var samples = ArrayPool<float>.Shared.Rent(blockFrames * channels);
         try
         {
-            await using var session = encoder.Start(blobs.PathForWriting(JobBlobKeys.SegmentOpus(work.SegmentKey)), OutputFormat.Opus,
+            using var output = staging.Output(JobBlobKeys.SegmentOpus(work.SegmentKey));
+            await using var session = encoder.Start(output.Path, OutputFormat.Opus,
                 new PcmFormat(work.SampleRate, channels), (double)(end - first) / work.SampleRate, ct);
             for (var frame = first; frame < end;)
             {
@@ -31,19 +33,22 @@ public static class SegmentEncoder
                 var chunkStart = (long)chunk * work.ChunkFrames;
                 var chunkEnd = Math.Min(end, chunkStart + work.ChunkFrames);
                 var key = JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(work.JobId, chunk));
-                using var handle = File.OpenHandle(blobs.PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read);
+                var bytesPerFrame = channels * sizeof(float);
+                await using var read = await blobs.OpenReadAsync(key, (frame - chunkStart) * bytesPerFrame, (chunkEnd - frame) * bytesPerFrame, ct).ConfigureAwait(false);
                 for (; frame < chunkEnd;)
                 {
                     ct.ThrowIfCancellationRequested();
                     var n = (int)Math.Min(blockFrames, chunkEnd - frame);
                     var block = samples.AsSpan(0, n * channels);
-                    ReadExactly(handle, key, (frame - chunkStart) * channels * sizeof(float), MemoryMarshal.AsBytes(block));
+                    if (read.ReadAtLeast(MemoryMarshal.AsBytes(block), n * bytesPerFrame, throwOnEndOfStream: false) < n * bytesPerFrame)
+                        throw new InvalidDataException($"processed samples \"{key}\" end before frame {frame - chunkStart + n}");
                     Jobs.OutputAssembler.ApplyGain(block, work.Gain);
                     await session.WriteAsync(samples.AsMemory(0, n * channels), ct).ConfigureAwait(false);
                     frame += n;
                 }
             }
             await session.CompleteAsync(ct).ConfigureAwait(false);
+            await output.CommitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -52,18 +57,10 @@ public static class SegmentEncoder
     }
 
     /// <summary>True when the segment's Ogg file (and, when measured, its statistics and seam check) are in the store.</summary>
-    public static bool IsDone(EncodeWork work, IBlobStore blobs) =>
-        blobs.Exists(JobBlobKeys.SegmentOpus(work.SegmentKey))
-        && (!work.Measure || (blobs.Exists(JobBlobKeys.SegmentCheck(work.SegmentKey)) && blobs.Exists(JobBlobKeys.Statistics(work.SegmentKey))));
-
-    private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string key, long offset, Span<byte> target)
+    public static async Task<bool> IsDoneAsync(EncodeWork work, IBlobStore blobs, CancellationToken ct)
     {
-        var read = 0;
-        while (read < target.Length)
-        {
-            var got = RandomAccess.Read(handle, target[read..], offset + read);
-            if (got == 0) throw new InvalidDataException($"processed samples \"{key}\" end before frame {(offset + read) / sizeof(float)}");
-            read += got;
-        }
+        async Task<bool> Has(string key) => await blobs.LengthAsync(key, ct).ConfigureAwait(false) is not null;
+        return await Has(JobBlobKeys.SegmentOpus(work.SegmentKey))
+               && (!work.Measure || (await Has(JobBlobKeys.SegmentCheck(work.SegmentKey)) && await Has(JobBlobKeys.Statistics(work.SegmentKey))));
     }
 }

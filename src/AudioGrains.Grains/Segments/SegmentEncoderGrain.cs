@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Media;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ namespace AudioGrains.Grains.Segments;
 [RandomPlacement]
 public sealed class SegmentEncoderGrain(
     IBlobStore blobs,
+    BlobStaging staging,
     WorkRunner runner,
     PcmEncoder encoder,
     PcmDecoder decoder,
@@ -21,7 +23,7 @@ public sealed class SegmentEncoderGrain(
     public async Task<WorkOutcome> EncodeAsync(EncodeWork work, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = work.JobId, ["CorrelationId"] = work.CorrelationId, ["Segment"] = work.Index });
-        if (SegmentEncoder.IsDone(work, blobs))
+        if (await SegmentEncoder.IsDoneAsync(work, blobs, ct))
         {
             logger.LogInformation("Reused segment {Segment} of job {JobId} on silo {Silo}", work.Index, work.JobId, runner.Silo);
             return new WorkOutcome { Index = work.Index, Silo = runner.Silo, Reused = true };
@@ -29,8 +31,8 @@ public sealed class SegmentEncoderGrain(
         var watch = Stopwatch.StartNew();
         await runner.RunAsync(new WorkItem(work.JobId, WorkKind.Encode, work.Index), async token =>
         {
-            await SegmentEncoder.EncodeAsync(work, blobs, encoder, options.Value.BlockFrames, token);
-            if (work.Measure) await SegmentMeasurement.MeasureAsync(work, blobs, decoder, token);
+            await SegmentEncoder.EncodeAsync(work, blobs, staging, encoder, options.Value.BlockFrames, token);
+            if (work.Measure) await SegmentMeasurement.MeasureAsync(work, blobs, staging, decoder, token);
         }, ct);
         logger.LogInformation("Encoded segment {Segment} of job {JobId} on silo {Silo} in {ElapsedMs:F0} ms",
             work.Index, work.JobId, runner.Silo, watch.Elapsed.TotalMilliseconds);

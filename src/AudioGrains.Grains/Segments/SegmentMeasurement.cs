@@ -3,6 +3,7 @@ using AudioGrains.Dsp;
 using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
 using AudioGrains.Media;
 
 namespace AudioGrains.Grains.Segments;
@@ -13,7 +14,7 @@ namespace AudioGrains.Grains.Segments;
 /// <see cref="ChunkStatistics"/>, which merge exactly like the chunks'. What makes the merge the joined file's
 /// measurement is that each segment's decoder has caught up with the previous one by the seam: the last
 /// <see cref="CheckFrames"/> decoded frames before a segment's start, decoded by both, must be equal
-/// (<see cref="SeamsAgree"/>); the assembly measures the whole file when they are not.
+/// (<see cref="SeamsAgreeAsync"/>); the assembly measures the whole file when they are not.
 /// </summary>
 public static class SegmentMeasurement
 {
@@ -26,7 +27,7 @@ public static class SegmentMeasurement
     /// <summary>Segments of up to two channels are measured apart; more need the file's channel layout, so the whole file is measured.</summary>
     public static bool CanMeasure(int channels) => channels <= 2;
 
-    public static async Task MeasureAsync(EncodeWork work, IBlobStore blobs, PcmDecoder decoder, CancellationToken ct)
+    public static async Task MeasureAsync(EncodeWork work, IBlobStore blobs, BlobStaging staging, PcmDecoder decoder, CancellationToken ct)
     {
         var channels = work.Channels;
         var ratio = DecodedRate / work.SampleRate;
@@ -49,7 +50,8 @@ public static class SegmentMeasurement
             position += frames;
         }
 
-        var path = blobs.PathOf(JobBlobKeys.SegmentOpus(work.SegmentKey));
+        using var staged = await staging.InputAsync(JobBlobKeys.SegmentOpus(work.SegmentKey), ct).ConfigureAwait(false);
+        var path = staged.Path;
         var info = new MediaInfo("ogg", (double)(end + work.PostRollFrames * ratio) / DecodedRate, DecodedRate, channels, null, "opus", false);
         await decoder.StreamNativeAsync(path, info, Take, ct).ConfigureAwait(false);
         if (meter.Frames != end - preRoll)
@@ -65,23 +67,23 @@ public static class SegmentMeasurement
                 writer.Write(tail.Length);
                 writer.Write(MemoryMarshal.AsBytes(tail.AsSpan()));
             }
-            check.Commit();
+            await check.CommitAsync(ct).ConfigureAwait(false);
         }
         var statistics = new ChunkStatistics(meter.Frames, [.. meter.SegmentEnergies], meter.SamplePeak, meter.TruePeak);
         using var stats = blobs.Create(JobBlobKeys.Statistics(work.SegmentKey));
         statistics.WriteTo(stats.Stream);
-        stats.Commit();
+        await stats.CommitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>True when every segment's decoded frames before its start equal the previous segment's decoded last frames.</summary>
-    public static bool SeamsAgree(IBlobStore blobs, IReadOnlyList<string> segmentKeys)
+    public static async Task<bool> SeamsAgreeAsync(IBlobStore blobs, IReadOnlyList<string> segmentKeys, CancellationToken ct = default)
     {
         float[]? previousTail = null;
         foreach (var key in segmentKeys)
         {
-            if (!blobs.Exists(JobBlobKeys.SegmentCheck(key))) return false;
-            using var stream = blobs.OpenRead(JobBlobKeys.SegmentCheck(key));
-            using var reader = new BinaryReader(stream);
+            if (await blobs.LengthAsync(JobBlobKeys.SegmentCheck(key), ct).ConfigureAwait(false) is null) return false;
+            await using var stream = await blobs.OpenReadAsync(JobBlobKeys.SegmentCheck(key), ct: ct).ConfigureAwait(false);
+            using var reader = new BinaryReader(new BufferedStream(stream, 1 << 16));
             var head = ReadFloats(reader);
             var tail = ReadFloats(reader);
             if (previousTail is not null && (head.Length == 0 || previousTail.Length < head.Length

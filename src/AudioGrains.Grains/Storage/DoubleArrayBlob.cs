@@ -1,3 +1,5 @@
+using AudioGrains.Storage;
+
 namespace AudioGrains.Grains.Storage;
 
 /// <summary>A blob that holds one array of doubles (analysis results: per-bin maxima, noise profiles).</summary>
@@ -5,7 +7,7 @@ public static class DoubleArrayBlob
 {
     private const int Magic = 0x41474431; // "AGD1"
 
-    public static void Write(IBlobStore blobs, string key, double[] values)
+    public static async Task WriteAsync(IBlobStore blobs, string key, double[] values, CancellationToken ct = default)
     {
         using var write = blobs.Create(key);
         using (var writer = new BinaryWriter(write.Stream, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -14,13 +16,14 @@ public static class DoubleArrayBlob
             writer.Write(values.Length);
             foreach (var v in values) writer.Write(v);
         }
-        write.Commit();
+        await write.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    public static double[] Read(IBlobStore blobs, string key)
+    public static async Task<double[]> ReadAsync(IBlobStore blobs, string key, CancellationToken ct = default)
     {
-        using var stream = blobs.OpenRead(key);
-        using var reader = new BinaryReader(stream);
+        await using var stream = await blobs.OpenReadAsync(key, ct: ct).ConfigureAwait(false);
+        using var buffered = new BufferedStream(stream, 1 << 16);
+        using var reader = new BinaryReader(buffered);
         if (reader.ReadInt32() != Magic) throw new InvalidDataException($"\"{key}\" is not an array blob");
         var count = reader.ReadInt32();
         if (count < 0 || count > 10_000_000) throw new InvalidDataException($"\"{key}\" is corrupt");

@@ -23,10 +23,10 @@ public sealed class AnalyzePhase : IJobPhase
         {
             await run.RunChunksAsync(WorkKind.Analyze, plan.AllChunks, (i, t) => run.Dispatcher.AnalyzeAsync(plan.Analyze(i, AnalysisStep.Maxima), t), ct);
             var count = plan.Chunks.Count;
-            var (signal, clip) = await Task.Run(() => workspace.MergeMaxima(count), ct);
-            workspace.WriteArray(JobBlobKeys.SignalMaxima(run.JobId), signal.ToArray());
+            var (signal, clip) = await Task.Run(() => workspace.MergeMaximaAsync(count, ct), ct);
+            await workspace.WriteArrayAsync(JobBlobKeys.SignalMaxima(run.JobId), signal.ToArray(), ct);
             var noiseMaxima = noiseFile ? (await NoiseFileAnalysisAsync(run, ct)).Maxima : clip ?? signal;
-            workspace.WriteArray(JobBlobKeys.NoiseMaxima(run.JobId), noiseMaxima.ToArray());
+            await workspace.WriteArrayAsync(JobBlobKeys.NoiseMaxima(run.JobId), noiseMaxima.ToArray(), ct);
             state.AnalysisStep = AnalysisStep.Noise;
             state.CompletedChunks = CompletionBitmap.For(count);
             state.Attempts = 0;
@@ -44,9 +44,9 @@ public sealed class AnalyzePhase : IJobPhase
         {
             var chunks = plan.NoiseChunks;
             await run.RunChunksAsync(WorkKind.Analyze, chunks, (i, t) => run.Dispatcher.AnalyzeAsync(plan.Analyze(i, AnalysisStep.Noise), t), ct);
-            profile = await Task.Run(() => workspace.MergeNoise(chunks), ct);
+            profile = await Task.Run(() => workspace.MergeNoiseAsync(chunks, ct), ct);
         }
-        workspace.WriteArray(JobBlobKeys.NoiseProfile(run.JobId), profile.ToArray());
+        await workspace.WriteArrayAsync(JobBlobKeys.NoiseProfile(run.JobId), profile.ToArray(), ct);
         state.AddStepSeconds("analyze", watch.Elapsed);
         return PhaseOutcome.Done;
     }
@@ -57,13 +57,13 @@ public sealed class AnalyzePhase : IJobPhase
         // Everything the thread pool needs is read here, on the grain's own scheduler.
         var layout = run.State.Layout!;
         var options = layout.Gate!.ToOptions(layout.SampleRate);
-        var (rate, channels, path) = (layout.SampleRate, layout.Channels, run.Workspace.PathOf(JobBlobKeys.NoisePcm(run.JobId)));
-        return Task.Run(() =>
+        var (rate, channels, blobs, key) = (layout.SampleRate, layout.Channels, run.Workspace.Blobs, JobBlobKeys.NoisePcm(run.JobId));
+        return Task.Run(async () =>
         {
             var gate = new SpectralGate(options, rate, channels);
-            var frames = new FileInfo(path).Length / (channels * sizeof(float));
-            using var pcm = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var samples = PcmWindow.Read(pcm, 0, frames, channels, ct);
+            var frames = (await blobs.LengthAsync(key, ct) ?? throw new AudioGrains.Storage.BlobNotFoundException(key)) / (channels * sizeof(float));
+            await using var pcm = await blobs.OpenReadAsync(key, ct: ct);
+            var samples = PcmWindow.Read(pcm, frames, channels, ct);
             var window = new SignalWindow(samples, channels, 0, frames);
             var maxima = gate.MeasureMaxima(window, 0, frames);
             return (maxima, gate.MeasureNoise(window, 0, frames, maxima));

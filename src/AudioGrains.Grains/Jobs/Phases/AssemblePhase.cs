@@ -3,6 +3,7 @@ using AudioGrains.Abstractions;
 using AudioGrains.Media;
 using AudioGrains.Media.Ogg;
 using Microsoft.Extensions.Logging;
+using AudioGrains.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AudioGrains.Grains.Jobs.Phases;
@@ -37,7 +38,8 @@ public sealed class AssemblePhase(
 
         var format = OutputFormats.Parse(spec.Options.OutputFormat);
         var outputKey = JobBlobKeys.Output(run.JobId, OutputFormats.Extension(format));
-        var outputPath = workspace.PathForWriting(outputKey);
+        using var staged = workspace.Staging.Output(outputKey);
+        var outputPath = staged.Path;
         var joined = plan.EncodesSegments && await JoinSegmentsAsync(run, outputPath, format, ct);
         if (!joined)
         {
@@ -54,14 +56,15 @@ public sealed class AssemblePhase(
         state.StepSeconds["assemble"] = watch.Elapsed.TotalSeconds;
 
         watch.Restart();
-        var bySegments = joined ? workspace.MergeSegmentLoudness(plan.Segments.Count, layout.OutputChannels) : null;
+        var bySegments = joined ? await workspace.MergeSegmentLoudnessAsync(plan.Segments.Count, layout.OutputChannels, ct) : null;
         if (joined && bySegments is null && Segments.SegmentMeasurement.CanMeasure(layout.OutputChannels))
             logger.LogWarning("Job {JobId}: the Opus segments' decoders disagree at a seam; measuring the whole output instead", run.JobId);
-        var output = bySegments ?? await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, workspace.PathOf(outputKey), limits.Value, ct), ct);
+        var output = bySegments ?? await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, outputPath, limits.Value, ct), ct);
         // Opus always decodes at 48 kHz (measured so); the rate the file holds is the one encoded, as its header says.
         if (format is OutputFormat.Opus or OutputFormat.WebM && PcmEncoder.IsOpusRate(layout.SampleRate)) output = output with { SampleRate = layout.SampleRate };
         state.StepSeconds["measure_output"] = watch.Elapsed.TotalSeconds;
 
+        await staged.CommitAsync(ct);
         state.Report = new JobReport
         {
             Input = state.Input!,
@@ -83,10 +86,15 @@ public sealed class AssemblePhase(
     private async Task<bool> JoinSegmentsAsync(JobRun run, string outputPath, OutputFormat format, CancellationToken ct)
     {
         var layout = run.State.Layout!;
-        var segments = run.Plan.Segments.Select((x, i) => new OpusSegment(
-            run.Workspace.PathOf(JobBlobKeys.SegmentOpus(JobBlobKeys.Segment(run.JobId, i))), JobPlanner.SegmentPreRoll(x.Start, layout.SampleRate), x.Frames)).ToList();
+        var staged = new List<StagedFile>();
         try
         {
+            var segments = new List<OpusSegment>();
+            foreach (var (segment, i) in run.Plan.Segments.Select((x, i) => (x, i)))
+            {
+                staged.Add(await run.Workspace.Staging.InputAsync(JobBlobKeys.SegmentOpus(JobBlobKeys.Segment(run.JobId, i)), ct));
+                segments.Add(new OpusSegment(staged[^1].Path, JobPlanner.SegmentPreRoll(segment.Start, layout.SampleRate), segment.Frames));
+            }
             var unconverged = await segmentedOpus.WriteAsync(segments, layout.SampleRate, layout.TotalFrames, outputPath, format, ct);
             if (unconverged.Count > 0)
                 logger.LogWarning("Job {JobId}: {SeamCount} of {SegmentSeams} Opus seams had not converged ({Seams}); the stream is valid and differs from one sequential encode only after them",
@@ -98,6 +106,10 @@ public sealed class AssemblePhase(
             // Segments from silos with another libopus, or damaged.
             logger.LogWarning("Job {JobId}: the Opus segments cannot be joined ({Reason}); encoding in one stream instead", run.JobId, e.Message);
             return false;
+        }
+        finally
+        {
+            foreach (var file in staged) file.Dispose();
         }
     }
 }

@@ -27,11 +27,13 @@ public sealed class DecodePhase(
         var (rate, channels, _) = JobPlanner.WorkingFormat(spec.Options, media);
         var watch = Stopwatch.StartNew();
         var inputMeter = new LoudnessMeter(media.SampleRate, media.Channels, ChannelWeights.For(media.Channels, media.ChannelLayout)) { SplitTruePeak = true };
-        var (inputPath, pcmPath) = (workspace.PathOf(spec.InputKey), workspace.PathForWriting(workspace.PcmKey));
-        var frames = await Task.Run(() => decoder.DecodeAsync(inputPath, media.ToInfo(), new PcmFormat(rate, channels), pcmPath,
+        using var input = await workspace.Staging.InputAsync(spec.InputKey, ct);
+        using var pcm = workspace.Staging.Output(workspace.PcmKey);
+        var frames = await Task.Run(() => decoder.DecodeAsync(input.Path, media.ToInfo(), new PcmFormat(rate, channels), pcm.Path,
             block => inputMeter.Add(block), ct), ct);
         if (frames == 0)
             throw new AudioGrainsException(ErrorCodes.InvalidMedia, $"no audio could be decoded from \"{spec.FileName}\"");
+        await pcm.CommitAsync(ct);
         if (spec.Options.NoiseFileKey is { } noiseKey)
             await DecodeNoiseFileAsync(workspace, noiseKey, new PcmFormat(rate, channels), ct);
 
@@ -47,11 +49,12 @@ public sealed class DecodePhase(
     /// <summary>The separate noise recording, decoded to the working format; short by rule, so it is analysed whole.</summary>
     private async Task DecodeNoiseFileAsync(JobWorkspace workspace, string noiseKey, PcmFormat format, CancellationToken ct)
     {
-        var path = workspace.PathOf(noiseKey);
-        var target = workspace.PathForWriting(JobBlobKeys.NoisePcm(workspace.JobId));
+        using var input = await workspace.Staging.InputAsync(noiseKey, ct);
+        using var pcm = workspace.Staging.Output(JobBlobKeys.NoisePcm(workspace.JobId));
         var noiseLimits = limits.Value with { MaxDurationSeconds = JobPlanner.MaxNoiseFileSeconds };
-        var info = await Task.Run(() => probe.ProbeAsync(path, noiseLimits, ct), ct);
+        var info = await Task.Run(() => probe.ProbeAsync(input.Path, noiseLimits, ct), ct);
         var noiseDecoder = new PcmDecoder(ffmpeg.Value, noiseLimits);
-        await Task.Run(() => noiseDecoder.DecodeAsync(path, info, format, target, null, ct), ct);
+        await Task.Run(() => noiseDecoder.DecodeAsync(input.Path, info, format, pcm.Path, null, ct), ct);
+        await pcm.CommitAsync(ct);
     }
 }

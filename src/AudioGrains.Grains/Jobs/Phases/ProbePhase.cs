@@ -12,8 +12,8 @@ public sealed class ProbePhase(MediaProbe probe, IOptions<MediaLimits> limits, I
 
     public async Task<PhaseOutcome> RunAsync(JobRun run, CancellationToken ct)
     {
-        var path = run.Workspace.PathOf(run.Spec.InputKey);
-        var info = await Task.Run(() => probe.ProbeAsync(path, limits.Value, ct), ct);
+        using var input = await run.Workspace.Staging.InputAsync(run.Spec.InputKey, ct);
+        var info = await Task.Run(() => probe.ProbeAsync(input.Path, limits.Value, ct), ct);
         run.State.Media = info.ToFacts();
         logger.LogInformation("Job {JobId} probed: {Format} {Codec} {SampleRate} Hz {Channels} ch {Duration:F1} s",
             run.JobId, info.FormatName, info.AudioCodec, info.SampleRate, info.Channels, info.DurationSeconds);

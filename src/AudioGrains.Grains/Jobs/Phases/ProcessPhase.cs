@@ -12,7 +12,7 @@ public sealed class ProcessPhase(ILogger<ProcessPhase> logger) : IJobPhase
 
     public async Task<PhaseOutcome> RunAsync(JobRun run, CancellationToken ct)
     {
-        if (!run.Workspace.HasWorkingPcm)
+        if (!await run.Workspace.HasWorkingPcmAsync(ct))
         {
             logger.LogWarning("Job {JobId} lost its working PCM; decoding again", run.JobId);
             return PhaseOutcome.WorkingPcmLost;
