@@ -191,6 +191,24 @@ public sealed class S3BlobStoreTests(S3ServerFixture fixture) : BlobStoreContrac
     }
 
     [Fact]
+    public async Task Delete_prefix_deletes_a_page_at_a_time_with_multi_object_deletes()
+    {
+        var store = NewStore(listPageSize: 7);
+        for (var i = 0; i < 30; i++) await PutAsync($"jobs/j1/chunk-{i:D2}", [1], store);
+        await PutAsync("jobs/j1", [2], store);
+        await PutAsync("jobs/j10/keep", [3], store);
+        var requests = new ConcurrentQueue<AmazonWebServiceRequest>();
+        store.Client.BeforeRequestEvent += (_, e) => { if (e is WebServiceRequestEventArgs w) requests.Enqueue(w.Request); };
+
+        await store.DeletePrefixAsync("jobs/j1");
+
+        Assert.Equal(["jobs/j10/keep"], await ListAsync("", store));
+        var batches = requests.OfType<DeleteObjectsRequest>().Select(r => r.Objects.Count).ToList();
+        Assert.Equal([7, 7, 7, 7, 2], batches); // s3rver has multi-object delete: no one-by-one fallback
+        Assert.Equal(["jobs/j1"], requests.OfType<DeleteObjectRequest>().Select(r => r.Key));
+    }
+
+    [Fact]
     public async Task A_write_that_fails_to_upload_says_which_blob_and_leaves_no_file()
     {
         S3Server.UseCredentials();
