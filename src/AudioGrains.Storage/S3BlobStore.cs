@@ -1,0 +1,485 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace AudioGrains.Storage;
+
+/// <summary>
+/// A blob store in an S3 bucket (or anything that speaks S3: MinIO, s3rver in the tests). A blob is an object whose
+/// key is the blob key. Writes are buffered in a local temporary file and uploaded on commit (one PutObject, or a
+/// multipart upload for large ones), so a blob appears whole or not at all; reads are ranged GETs streamed from the
+/// response. Nothing here holds a whole blob in memory.
+/// </summary>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    private const int MaxParts = 10_000;
+    private const int MaxDeleteBatch = 1000;
+
+    private readonly S3StorageOptions _options;
+    private readonly AmazonS3Client _s3;
+
+    public S3BlobStore(S3StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0) throw new ArgumentException("invalid S3 storage options: " + string.Join("; ", problems), nameof(options));
+        _options = options;
+        var config = new AmazonS3Config
+        {
+            ServiceURL = options.ServiceUrl,
+            AuthenticationRegion = options.Region,
+            ForcePathStyle = options.ForcePathStyle,
+            // SDK v4 defaults to WHEN_SUPPORTED: a CRC32 on every PutObject and UploadPart. s3rver 3.7.1 would cope
+            // (it ignores x-amz-checksum-* headers; it is aws-chunked framing that it stores verbatim, hence
+            // UseChunkEncoding = false below), but this store's own multipart upload would not, on real S3: parts
+            // that carry a checksum need the algorithm declared at CreateMultipartUpload and every part's checksum
+            // repeated at CompleteMultipartUpload ("Checksum Type mismatch ... expected checksum Type: null"). So a
+            // checksum is sent only where the API demands one (DeleteObjects). Uploads are still checked: with
+            // UseChunkEncoding = false, SigV4 signs each body's SHA-256, which S3 verifies.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            // The default, kept: full GETs of objects that S3 stored a checksum for are verified as they stream;
+            // ranged GETs never are, and s3rver returns no checksums (nothing to verify, nothing fails).
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_SUPPORTED,
+        };
+        // No credentials here: the default chain (environment variables, profile, container or instance role).
+        _s3 = new AmazonS3Client(config);
+        Directory.CreateDirectory(options.TempDirectory);
+    }
+
+    /// <summary>The SDK client, for tests that watch the requests.</summary>
+    internal AmazonS3Client Client => _s3;
+
+    /// <summary>Keys per ListObjectsV2 page (S3's own limit is 1000); smaller in tests, to exercise paging.</summary>
+    internal int ListPageSize { get; init; } = 1000;
+
+    private string Bucket => _options.Bucket;
+
+    public async Task<Stream> OpenReadAsync(string key, long offset = 0, long? length = null, CancellationToken ct = default)
+    {
+        BlobKeys.Validate(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (length is { } l) ArgumentOutOfRangeException.ThrowIfNegative(l, nameof(length));
+        if (length == 0)
+        {
+            // No range can ask for zero bytes; the blob must still exist.
+            if (await LengthAsync(key, ct).ConfigureAwait(false) is null) throw new BlobNotFoundException(key);
+            return Stream.Null;
+        }
+        var request = new GetObjectRequest { BucketName = Bucket, Key = key };
+        if (length is { } n) request.ByteRange = new ByteRange(offset, offset + n - 1);
+        else if (offset > 0) request.ByteRange = new ByteRange($"bytes={offset}-");
+        GetObjectResponse response;
+        try
+        {
+            response = await _s3.GetObjectAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (IsMissingKey(e))
+        {
+            throw new BlobNotFoundException(key, e);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // The blob is there (or this would be a 404) but the range starts at or past its end (or it is empty).
+            return Stream.Null;
+        }
+        catch (Exception e) when (IsServiceError(e))
+        {
+            throw Failure("read of", key, e);
+        }
+        if (offset > 0 || length is not null)
+        {
+            // "bytes 0-0/0": s3rver 3.7.1 answers a range on an empty blob with a 206 that promises one byte and
+            // sends none (reading it fails). The total after '/' says there is nothing to read.
+            if (response.ContentRange is { } range && range.LastIndexOf('/') is var slash and >= 0
+                && long.TryParse(range.AsSpan(slash + 1), out var total) && offset >= total)
+            {
+                response.Dispose();
+                return Stream.Null;
+            }
+        }
+        return new S3ReadStream(response, this, key);
+    }
+
+    public async Task<long?> LengthAsync(string key, CancellationToken ct = default)
+    {
+        BlobKeys.Validate(key);
+        try
+        {
+            var meta = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, ct).ConfigureAwait(false);
+            return meta.ContentLength;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // A HEAD has no body, so no error code: a missing bucket looks the same as a missing key here.
+            return null;
+        }
+        catch (Exception e) when (IsServiceError(e))
+        {
+            throw Failure("length of", key, e);
+        }
+    }
+
+    public IBlobWrite Create(string key) => new S3BlobWrite(this, BlobKeys.Validate(key));
+
+    public async Task PutFileAsync(string key, string path, CancellationToken ct = default)
+    {
+        BlobKeys.Validate(key);
+        var size = new FileInfo(path).Length;
+        if (size <= _options.PartSizeBytes)
+            await PutSingleAsync(key, path, ct).ConfigureAwait(false);
+        else
+            await PutMultipartAsync(key, path, size, ct).ConfigureAwait(false);
+    }
+
+    private async Task PutSingleAsync(string key, string path, CancellationToken ct)
+    {
+        try
+        {
+            await _s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                FilePath = path,
+                // Plain body with its SHA-256 signed: aws-chunked framing would be stored verbatim by s3rver.
+                UseChunkEncoding = false,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsServiceError(e))
+        {
+            throw Failure("upload of", key, e);
+        }
+    }
+
+    /// <summary>Parts are read from the file one at a time by the SDK (FilePath + FilePosition): memory stays flat.</summary>
+    private async Task PutMultipartAsync(string key, string path, long size, CancellationToken ct)
+    {
+        var partSize = Math.Max(_options.PartSizeBytes, (size + MaxParts - 1) / MaxParts);
+        string uploadId;
+        try
+        {
+            var started = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key }, ct).ConfigureAwait(false);
+            uploadId = started.UploadId;
+        }
+        catch (Exception e) when (IsServiceError(e))
+        {
+            throw Failure("multipart upload start of", key, e);
+        }
+        try
+        {
+            var parts = new List<PartETag>();
+            var number = 1;
+            for (long position = 0; position < size; position += partSize, number++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var part = await _s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = Bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = number,
+                    FilePath = path,
+                    FilePosition = position,
+                    PartSize = Math.Min(partSize, size - position),
+                    UseChunkEncoding = false,
+                }, ct).ConfigureAwait(false);
+                parts.Add(new PartETag(number, part.ETag));
+            }
+            ct.ThrowIfCancellationRequested();
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = parts,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await AbortQuietlyAsync(key, uploadId).ConfigureAwait(false);
+            if (IsServiceError(e)) throw Failure("multipart upload of", key, e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Best effort, not cancellable (the caller's token may be what failed): an upload left pending costs storage
+    /// until a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes it. s3rver 3.7.1 has no abort
+    /// (it answers MethodNotAllowed) and keeps the parts; real S3 and MinIO drop them.
+    /// </summary>
+    private async Task AbortQuietlyAsync(string key, string uploadId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsServiceError(e) || e is OperationCanceledException)
+        {
+            // The original failure is what the caller needs to see.
+        }
+    }
+
+    public async Task DownloadToFileAsync(string key, string path, CancellationToken ct = default)
+    {
+        // Opened first: a missing blob leaves no file behind.
+        await using var source = await OpenReadAsync(key, ct: ct).ConfigureAwait(false);
+        try
+        {
+            await using var target = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await source.CopyToAsync(target, 1 << 16, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            FileSystemBlobStore.TryDelete(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Every page is gathered, then sorted ordinally: S3 returns UTF-8 byte order (which differs from ordinal order
+    /// for characters past U+FFFF), and s3rver returns its directory walk order. Only keys are held, not blobs.
+    /// </summary>
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, MaxKeys = ListPageSize };
+        while (true)
+        {
+            ListObjectsV2Response page;
+            try
+            {
+                page = await _s3.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsServiceError(e))
+            {
+                throw Failure("listing of", prefix, e);
+            }
+            foreach (var o in page.S3Objects ?? []) keys.Add(o.Key);
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) break;
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        foreach (var key in keys.Order(StringComparer.Ordinal))
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return key;
+        }
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken ct = default)
+    {
+        BlobKeys.Validate(key);
+        try
+        {
+            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (IsMissingKey(e))
+        {
+            // Already gone.
+        }
+        catch (Exception e) when (IsServiceError(e))
+        {
+            throw Failure("delete of", key, e);
+        }
+    }
+
+    /// <summary>
+    /// Lists the first page under prefix + "/", deletes it (one DeleteObjects per page of up to 1000), and again until
+    /// nothing is left: no continuation token is carried across deletes, so no key can be skipped whatever the
+    /// server's listing order. Then the blob named prefix itself.
+    /// </summary>
+    public async Task DeletePrefixAsync(string prefix, CancellationToken ct = default)
+    {
+        BlobKeys.Validate(prefix);
+        var under = prefix + "/";
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = under, MaxKeys = Math.Min(ListPageSize, MaxDeleteBatch) };
+        while (true)
+        {
+            ListObjectsV2Response page;
+            try
+            {
+                page = await _s3.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsServiceError(e))
+            {
+                throw Failure("listing of", under, e);
+            }
+            var keys = (page.S3Objects ?? []).Select(o => o.Key).ToList();
+            if (keys.Count == 0) break;
+            await DeleteBatchAsync(under, keys, ct).ConfigureAwait(false);
+        }
+        await DeleteAsync(prefix, ct).ConfigureAwait(false);
+    }
+
+    private async Task DeleteBatchAsync(string prefix, List<string> keys, CancellationToken ct)
+    {
+        DeleteObjectsResponse response;
+        try
+        {
+            response = await _s3.DeleteObjectsAsync(new DeleteObjectsRequest
+            {
+                BucketName = Bucket,
+                Objects = keys.Select(k => new KeyVersion { Key = k }).ToList(),
+                Quiet = true,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.MethodNotAllowed)
+        {
+            // A server without multi-object delete: one at a time.
+            foreach (var key in keys) await DeleteAsync(key, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when (IsServiceError(e))
+        {
+            throw Failure("delete under", prefix, e);
+        }
+        if (response.DeleteErrors is { Count: > 0 } errors)
+        {
+            var first = errors[0];
+            throw new IOException($"S3 delete under \"{prefix}\" failed for {errors.Count} blob(s), first \"{first.Key}\": {first.Code} {first.Message}");
+        }
+    }
+
+    public long? AvailableBytes() => null;
+
+    public void Dispose() => _s3.Dispose();
+
+    /// <summary>A new private file in the temporary folder, readable and writable by this user only.</summary>
+    private FileStream CreateTempFile(out string path)
+    {
+        Directory.CreateDirectory(_options.TempDirectory);
+        path = Path.Combine(_options.TempDirectory, $"{Guid.NewGuid():N}.blob");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 1 << 16,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(path, options);
+    }
+
+    private static bool IsMissingKey(AmazonS3Exception e) =>
+        e.ErrorCode == "NoSuchKey" || (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket");
+
+    private static bool IsServiceError(Exception e) => e is AmazonServiceException or AmazonClientException or HttpRequestException;
+
+    /// <summary>The key and what S3 said; never the request's signature or credentials.</summary>
+    private IOException Failure(string what, string key, Exception e)
+    {
+        var detail = e is AmazonServiceException s ? $"{(int)s.StatusCode} {s.ErrorCode}: {s.Message}" : e.Message;
+        return new IOException($"S3 {what} \"{key}\" in bucket \"{Bucket}\" failed: {detail}", e);
+    }
+
+    /// <summary>A write to a private local file, uploaded on commit; the file is deleted either way.</summary>
+    private sealed class S3BlobWrite : IBlobWrite
+    {
+        private readonly S3BlobStore _store;
+        private readonly string _key;
+        private readonly string _temp;
+        private readonly FileStream _stream;
+        private bool _done;
+
+        public S3BlobWrite(S3BlobStore store, string key)
+        {
+            _store = store;
+            _key = key;
+            _stream = store.CreateTempFile(out _temp);
+        }
+
+        public Stream Stream => _stream;
+
+        public async Task CommitAsync(CancellationToken ct = default)
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            ct.ThrowIfCancellationRequested();
+            await _stream.FlushAsync(ct).ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _store.PutFileAsync(_key, _temp, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _done = true;
+                FileSystemBlobStore.TryDelete(_temp);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stream.Dispose();
+            _done = true;
+            FileSystemBlobStore.TryDelete(_temp);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _done = true;
+            FileSystemBlobStore.TryDelete(_temp);
+        }
+    }
+
+    /// <summary>
+    /// A GET's body; disposing it disposes the response (and so frees its connection). A connection lost midway
+    /// is an IOException that names the blob.
+    /// </summary>
+    private sealed class S3ReadStream(GetObjectResponse response, S3BlobStore store, string key) : Stream
+    {
+        private readonly Stream _inner = response.ResponseStream;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return _inner.Read(buffer);
+            }
+            catch (Exception e) when (IsServiceError(e) || e is HttpIOException)
+            {
+                throw store.Failure("read of", key, e);
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            try
+            {
+                return await _inner.ReadAsync(buffer, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsServiceError(e) || e is HttpIOException)
+            {
+                throw store.Failure("read of", key, e);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+                response.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
