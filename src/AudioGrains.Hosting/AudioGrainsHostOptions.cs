@@ -10,6 +10,16 @@ public enum ClusterMode
     Redis,
 }
 
+/// <summary>Where the blob store is.</summary>
+public enum BlobStorage
+{
+    /// <summary>A folder: local disk (embedded), or a volume every silo mounts (<see cref="AudioGrainsHostOptions.DataDirectory"/>).</summary>
+    Folder,
+
+    /// <summary>An S3 bucket (section "AudioGrains:S3"); each silo needs only a private temp folder.</summary>
+    S3,
+}
+
 /// <summary>Silo settings, bound from configuration section "AudioGrains" and validated at start.</summary>
 public sealed record AudioGrainsHostOptions
 {
@@ -33,7 +43,10 @@ public sealed record AudioGrainsHostOptions
     /// <summary>Address the silo binds to and advertises. Loopback unless a deployment says otherwise.</summary>
     public string Address { get; init; } = "127.0.0.1";
 
-    /// <summary>The blob store: a local folder, or a volume every silo mounts.</summary>
+    /// <summary>Where the blobs are: <see cref="BlobStorage.Folder"/> (<see cref="DataDirectory"/>) or <see cref="BlobStorage.S3"/>.</summary>
+    public BlobStorage Storage { get; init; } = BlobStorage.Folder;
+
+    /// <summary>The folder blob store: a local folder, or a volume every silo mounts.</summary>
     public string DataDirectory { get; init; } = DefaultDataDirectory();
 
     public static string DefaultDataDirectory()

@@ -1,6 +1,7 @@
 using System.Net;
 using AudioGrains.Grains;
 using AudioGrains.Grains.Jobs;
+using AudioGrains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +14,8 @@ namespace AudioGrains.Hosting;
 /// <summary>The one place that configures an AudioGrains silo, embedded or Redis, from configuration.</summary>
 public static class AudioGrainsSilo
 {
+    public const string S3Section = "AudioGrains:S3";
+
     public static AudioGrainsHostOptions AddAudioGrainsSilo(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
@@ -26,6 +29,12 @@ public static class AudioGrainsSilo
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(host));
+        if (host.Storage == BlobStorage.S3)
+        {
+            var s3 = OptionsBinding.Bind<S3StorageOptions>(config, S3Section, o => o.Validate());
+            services.AddSingleton(Options.Create(s3));
+            services.AddSingleton<IBlobStore>(new S3BlobStore(s3));
+        }
         services.AddAudioGrainsJobs(config, host.DataDirectory);
 
         builder.UseOrleans(silo =>

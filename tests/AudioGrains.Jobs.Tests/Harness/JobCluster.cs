@@ -4,6 +4,7 @@ using AudioGrains.Grains;
 using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Jobs.Phases;
+using AudioGrains.Storage;
 using AudioGrains.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,9 @@ public sealed record JobClusterSpec
 
     /// <summary>Declares a killed silo dead within a few seconds instead of the default tens of seconds.</summary>
     public bool FastFailureDetection { get; init; }
+
+    /// <summary>The blob store every silo uses; null: a folder (<see cref="JobCluster.DataDirectory"/>).</summary>
+    public IBlobStore? BlobStore { get; init; }
 }
 
 /// <summary>
@@ -69,6 +73,7 @@ public sealed class JobCluster : IAsyncDisposable
             // The test's hooks replace the silo's defaults (AddAudioGrainsJobs adds those with TryAdd).
             host.Services.AddSingleton<IWorkInterceptor>(new ProbeInterceptor(jobs.Probe, silo.SiloName));
             host.Services.AddSingleton<IJobObserver>(new ProbeObserver(jobs.Probe, silo.SiloName));
+            if (spec.BlobStore is { } store) host.Services.AddSingleton(store);
             host.Services.AddAudioGrainsJobs(host.Configuration, jobs.DataDirectory);
             WrapPhases(host.Services, jobs.Probe, typeof(ProbePhase), typeof(DecodePhase));
         });
@@ -107,13 +112,20 @@ public sealed class JobCluster : IAsyncDisposable
 
     public IJobGrain Job(string jobId) => Grains.GetGrain<IJobGrain>(jobId);
 
-    /// <summary>Stages the input in the blob folder, as the gateway's ingest does, and starts the job.</summary>
+    /// <summary>Stages the input in the blob store, as the gateway's ingest does, and starts the job.</summary>
     public async Task<JobStatus> StartJobAsync(string jobId, string inputPath, NormalizeOptions options)
     {
         var key = JobBlobKeys.Input(jobId);
-        var target = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(inputPath, target);
+        if (Spec.BlobStore is { } store)
+        {
+            await store.PutFileAsync(key, inputPath);
+        }
+        else
+        {
+            var target = PathOf(key);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(inputPath, target);
+        }
         return await Job(jobId).StartAsync(new JobSpec
         {
             InputKey = key,
