@@ -48,16 +48,28 @@ internal sealed class ExternalProcess : IAsyncDisposable
     public static ExternalProcess Start(string executable, IEnumerable<string> arguments, string subject, TimeSpan timeout,
         bool writesInput, bool readsOutput, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
+        var startInfo = new ProcessStartInfo(executable);
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        return Start(startInfo, subject, timeout, writesInput, readsOutput, ct);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="executable"/> with a command line as FFMpegCore's <c>FFMpegArguments</c> writes it (split
+    /// into arguments by .NET, as FFMpegCore's own runs are; see <see cref="FfmpegCommandLine"/>).
+    /// </summary>
+    public static ExternalProcess Start(string executable, string commandLine, string subject, TimeSpan timeout,
+        bool writesInput, bool readsOutput, CancellationToken ct) =>
+        Start(new ProcessStartInfo(executable, commandLine), subject, timeout, writesInput, readsOutput, ct);
+
+    private static ExternalProcess Start(ProcessStartInfo startInfo, string subject, TimeSpan timeout,
+        bool writesInput, bool readsOutput, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.CreateNoWindow = true;
         // FFREPORT would make ffmpeg write a log file of its own wherever it runs.
         startInfo.Environment.Remove("FFREPORT");
 
@@ -69,7 +81,7 @@ internal sealed class ExternalProcess : IAsyncDisposable
         catch (Exception e) when (e is Win32Exception or InvalidOperationException)
         {
             process.Dispose();
-            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"could not start {executable} for \"{subject}\": {e.Message}", e);
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"could not start {startInfo.FileName} for \"{subject}\": {e.Message}", e);
         }
 
         if (!writesInput) process.StandardInput.Close();
