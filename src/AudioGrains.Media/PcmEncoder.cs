@@ -1,5 +1,7 @@
 using System.Globalization;
 using AudioGrains.Abstractions;
+using FFMpegCore;
+using FFMpegCore.Enums;
 
 namespace AudioGrains.Media;
 
@@ -36,24 +38,22 @@ public sealed class PcmEncoder
         var fileName = Path.GetFileName(output.FinalPath);
         try
         {
-            List<string> arguments =
-            [
-                "-nostdin", "-hide_banner", "-loglevel", "error",
-                "-filter_threads", "1",
-                "-protocol_whitelist", "pipe",
-                "-f", "f32le",
-                "-ar", input.SampleRate.ToString(CultureInfo.InvariantCulture),
-                "-ac", input.Channels.ToString(CultureInfo.InvariantCulture),
-                "-i", "pipe:0",
-                "-map", "0:a:0",
-                "-map_metadata", "-1",
-                "-fflags", "+bitexact",
-                "-flags:a", "+bitexact",
-                .. CodecArguments(format, input, _options.OpusComplexity),
-                "-protocol_whitelist", "file",
-                "-y", "file:" + output.TempPath,
-            ];
-            var process = ExternalProcess.Start(_options.FfmpegPath, arguments, fileName,
+            var commandLine = FFMpegArguments
+                .FromUrlInput("pipe:0", o => o
+                    .WithCustomArgument(FfmpegCommandLine.Join(
+                        "-nostdin", "-hide_banner", "-loglevel", "error", "-filter_threads", "1", "-protocol_whitelist", "pipe", "-f", "f32le"))
+                    .WithAudioSamplingRate(input.SampleRate)
+                    .WithAudioChannels(input.Channels))
+                .OutputToFile(FfmpegCommandLine.Quoted("file:" + output.TempPath), overwrite: true, o => o
+                    .WithMap(0, StreamType.Audio, 0)
+                    .WithoutMetadata()
+                    .WithCustomArgument(FfmpegCommandLine.Join([
+                        "-fflags", "+bitexact", "-flags:a", "+bitexact",
+                        .. CodecArguments(format, input, _options.OpusComplexity),
+                        "-protocol_whitelist", "file",
+                    ])))
+                .Arguments;
+            var process = ExternalProcess.Start(_options.FfmpegPath, commandLine, fileName,
                 _options.TimeoutFor(expectedDurationSeconds), writesInput: true, readsOutput: false, ct);
             return new PcmEncodingSession(process, output, input, fileName);
         }
