@@ -43,14 +43,13 @@ internal sealed class ExternalProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="executable"/>. <paramref name="subject"/> is the file name messages name.</summary>
-    /// <param name="writesInput">Keep stdin open for the caller; otherwise the child gets an immediate end of input.</param>
     /// <param name="readsOutput">The caller reads stdout; otherwise it is drained and discarded.</param>
     public static ExternalProcess Start(string executable, IEnumerable<string> arguments, string subject, TimeSpan timeout,
-        bool writesInput, bool readsOutput, CancellationToken ct)
+        bool readsOutput, CancellationToken ct)
     {
         var startInfo = new ProcessStartInfo(executable);
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
-        return Start(startInfo, subject, timeout, writesInput, readsOutput, ct);
+        return Start(startInfo, subject, timeout, readsOutput, ct);
     }
 
     /// <summary>
@@ -58,11 +57,11 @@ internal sealed class ExternalProcess : IAsyncDisposable
     /// into arguments by .NET, as FFMpegCore's own runs are; see <see cref="FfmpegCommandLine"/>).
     /// </summary>
     public static ExternalProcess Start(string executable, string commandLine, string subject, TimeSpan timeout,
-        bool writesInput, bool readsOutput, CancellationToken ct) =>
-        Start(new ProcessStartInfo(executable, commandLine), subject, timeout, writesInput, readsOutput, ct);
+        bool readsOutput, CancellationToken ct) =>
+        Start(new ProcessStartInfo(executable, commandLine), subject, timeout, readsOutput, ct);
 
     private static ExternalProcess Start(ProcessStartInfo startInfo, string subject, TimeSpan timeout,
-        bool writesInput, bool readsOutput, CancellationToken ct)
+        bool readsOutput, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         startInfo.UseShellExecute = false;
@@ -84,17 +83,18 @@ internal sealed class ExternalProcess : IAsyncDisposable
             throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"could not start {startInfo.FileName} for \"{subject}\": {e.Message}", e);
         }
 
-        if (!writesInput) process.StandardInput.Close();
+        // Input reaches ffmpeg as files or sockets: stdin only ends at once.
+        process.StandardInput.Close();
         return new ExternalProcess(process, subject, timeout, readsOutput, ct);
     }
 
     public int Id => _process.Id;
 
-    /// <summary>The child's stdin (only when started with writesInput).</summary>
-    public Stream Input => _process.StandardInput.BaseStream;
-
     /// <summary>The child's stdout (only when started with readsOutput).</summary>
     public Stream Output => _process.StandardOutput.BaseStream;
+
+    /// <summary>Completes when the child has exited, however that came about.</summary>
+    public Task Exited => _process.WaitForExitAsync(CancellationToken.None);
 
     /// <summary>Fires on the caller's cancellation or at the deadline; the child is being killed by then.</summary>
     public CancellationToken Stopping => _stopping.Token;

@@ -80,7 +80,7 @@ public sealed partial class MediaProbe
             input.Url,
         ];
         await using var process = ExternalProcess.Start(_options.FfprobePath, arguments, input.FileName,
-            _options.MinimumTimeout, writesInput: false, readsOutput: true, ct);
+            _options.MinimumTimeout, readsOutput: true, ct);
 
         using var report = new MemoryStream();
         var buffer = new byte[16 * 1024];
@@ -126,7 +126,7 @@ public sealed partial class MediaProbe
             input.Url,
         ];
         await using var process = ExternalProcess.Start(_options.FfprobePath, arguments, input.FileName,
-            _options.TimeoutFor(limits.MaxDurationSeconds), writesInput: false, readsOutput: true, ct);
+            _options.TimeoutFor(limits.MaxDurationSeconds), readsOutput: true, ct);
 
         var first = double.PositiveInfinity;
         var end = double.NegativeInfinity;

@@ -165,7 +165,7 @@ public sealed class PcmDecoder
     {
         // A stated duration sets the deadline; an unknown one gets the deadline of the longest accepted input.
         var timeout = _options.TimeoutFor(info.DurationKnown ? info.DurationSeconds : _limits.MaxDurationSeconds);
-        return ExternalProcess.Start(_options.FfmpegPath, commandLine, input.FileName, timeout, writesInput: false, readsOutput, ct);
+        return ExternalProcess.Start(_options.FfmpegPath, commandLine, input.FileName, timeout, readsOutput, ct);
     }
 
     private static async Task RequireSuccessAsync(ExternalProcess process, InputFile input)

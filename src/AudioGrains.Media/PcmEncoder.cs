@@ -6,8 +6,9 @@ using FFMpegCore.Enums;
 namespace AudioGrains.Media;
 
 /// <summary>
-/// Encodes f32le PCM fed through ffmpeg's stdin to an output file. Every format is written bit-exact (no encoder
-/// version, fixed stream serials and ids, no metadata), so identical PCM always gives identical bytes.
+/// Encodes f32le PCM, fed to ffmpeg through FFMpegCore's pipe source (<see cref="PcmInputPipe"/>), to an output file.
+/// Every format is written bit-exact (no encoder version, fixed stream serials and ids, no metadata), so identical PCM
+/// always gives identical bytes.
 /// </summary>
 public sealed class PcmEncoder
 {
@@ -22,7 +23,7 @@ public sealed class PcmEncoder
     }
 
     /// <summary>
-    /// Starts ffmpeg reading <paramref name="input"/> PCM from stdin and encoding it to <paramref name="outputPath"/>
+    /// Starts ffmpeg reading <paramref name="input"/> PCM from the session and encoding it to <paramref name="outputPath"/>
     /// (under a temporary name until <see cref="PcmEncodingSession.CompleteAsync"/>). The deadline of the whole session
     /// scales with <paramref name="expectedDurationSeconds"/>. Dispose the session in every case.
     /// </summary>
@@ -34,14 +35,17 @@ public sealed class PcmEncoder
             throw new AudioGrainsException(ErrorCodes.InvalidOptions,
                 $"{OutputFormats.Name(format)} output cannot hold {input.Channels} channels (at most {OutputFormats.MaxChannels(format)})");
 
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("f32le PCM is written in place, which needs a little-endian machine");
+
         var output = new TemporaryOutputFile(outputPath);
         var fileName = Path.GetFileName(output.FinalPath);
+        var pipe = new PcmInputPipe();
         try
         {
             var commandLine = FFMpegArguments
-                .FromUrlInput("pipe:0", o => o
+                .FromInput(pipe.Argument, o => o
                     .WithCustomArgument(FfmpegCommandLine.Join(
-                        "-nostdin", "-hide_banner", "-loglevel", "error", "-filter_threads", "1", "-protocol_whitelist", "pipe", "-f", "f32le"))
+                        "-nostdin", "-hide_banner", "-loglevel", "error", "-filter_threads", "1", "-protocol_whitelist", "unix", "-f", "f32le"))
                     .WithAudioSamplingRate(input.SampleRate)
                     .WithAudioChannels(input.Channels))
                 .OutputToFile(FfmpegCommandLine.Quoted("file:" + output.TempPath), overwrite: true, o => o
@@ -53,12 +57,15 @@ public sealed class PcmEncoder
                         "-protocol_whitelist", "file",
                     ])))
                 .Arguments;
+            pipe.Open();
             var process = ExternalProcess.Start(_options.FfmpegPath, commandLine, fileName,
-                _options.TimeoutFor(expectedDurationSeconds), writesInput: true, readsOutput: false, ct);
-            return new PcmEncodingSession(process, output, input, fileName);
+                _options.TimeoutFor(expectedDurationSeconds), readsOutput: false, ct);
+            pipe.Serve(process.Exited);
+            return new PcmEncodingSession(process, pipe, output, input, fileName);
         }
         catch
         {
+            pipe.DisposeAsync().AsTask().GetAwaiter().GetResult(); // nothing is served yet: completes at once
             output.Dispose();
             throw;
         }

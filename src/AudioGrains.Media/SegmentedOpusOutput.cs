@@ -52,7 +52,7 @@ public sealed class SegmentedOpusOutput
                 .WithCustomArgument(FfmpegCommandLine.Join("-c", "copy", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "webm")))
             .Arguments;
         await using var process = ExternalProcess.Start(_options.FfmpegPath, commandLine, fileName,
-            _options.TimeoutFor(seconds), writesInput: false, readsOutput: false, ct);
+            _options.TimeoutFor(seconds), readsOutput: false, ct);
         var exitCode = await process.WaitForExitAsync(ct).ConfigureAwait(false);
         if (exitCode != 0) throw MediaErrors.RunFailed("write", fileName, process.ErrorText, output.TempPath, blameInput: false);
         if (output.Length == 0) throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"ffmpeg wrote nothing to \"{fileName}\"");
