@@ -6,8 +6,11 @@ namespace AudioGrains.Media;
 
 /// <summary>
 /// One run of ffmpeg or ffprobe: started without a shell, stderr kept to its last 4 KB, one deadline, and on timeout
-/// or cancellation the whole process tree is killed and reaped. Direct Process use rather than FFMpegCore, which can
-/// neither put whitelists on every invocation nor kill process trees.
+/// or cancellation the whole process tree is killed and reaped. Every run goes through here rather than through
+/// FFMpegCore 6.0's runner (Instances 3.1), which would lose security properties, not speed: on cancellation it writes
+/// "q" to a stdin that -nostdin ignores, waits a grace period (5 s by default), then kills the ffmpeg pid alone, not its
+/// tree; it keeps every line of stdout and stderr in memory, uncapped; it reads stdout as text, so PCM cannot come back
+/// on it; and it cannot take FFREPORT out of the child's environment. The figures of each step are where it runs.
 /// </summary>
 internal sealed class ExternalProcess : IAsyncDisposable
 {

@@ -163,6 +163,9 @@ public sealed class PcmDecoder
 
     private ExternalProcess StartDecode(string commandLine, InputFile input, MediaInfo info, bool readsOutput, CancellationToken ct)
     {
+        // The native stream stays on stdout (pipe:1): FFMpegCore's pipe sink, a Unix socket served by its runner, took
+        // 8.59 s against 7.90 s to decode 1 h of AAC with the native sink (median of 7; 7.32 against 6.31 s in a quieter
+        // first run), same PCM. The runner is ExternalProcess for the reasons given there.
         // A stated duration sets the deadline; an unknown one gets the deadline of the longest accepted input.
         var timeout = _options.TimeoutFor(info.DurationKnown ? info.DurationSeconds : _limits.MaxDurationSeconds);
         return ExternalProcess.Start(_options.FfmpegPath, commandLine, input.FileName, timeout, readsOutput, ct);

