@@ -6,8 +6,11 @@ namespace AudioGrains.Media;
 
 /// <summary>
 /// One run of ffmpeg or ffprobe: started without a shell, stderr kept to its last 4 KB, one deadline, and on timeout
-/// or cancellation the whole process tree is killed and reaped. Direct Process use rather than FFMpegCore, which can
-/// neither put whitelists on every invocation nor kill process trees.
+/// or cancellation the whole process tree is killed and reaped. Every run goes through here rather than through
+/// FFMpegCore 6.0's runner (Instances 3.1), which would lose security properties, not speed: on cancellation it writes
+/// "q" to a stdin that -nostdin ignores, waits a grace period (5 s by default), then kills the ffmpeg pid alone, not its
+/// tree; it keeps every line of stdout and stderr in memory, uncapped; it reads stdout as text, so PCM cannot come back
+/// on it; and it cannot take FFREPORT out of the child's environment. The figures of each step are where it runs.
 /// </summary>
 internal sealed class ExternalProcess : IAsyncDisposable
 {
@@ -43,21 +46,32 @@ internal sealed class ExternalProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="executable"/>. <paramref name="subject"/> is the file name messages name.</summary>
-    /// <param name="writesInput">Keep stdin open for the caller; otherwise the child gets an immediate end of input.</param>
     /// <param name="readsOutput">The caller reads stdout; otherwise it is drained and discarded.</param>
     public static ExternalProcess Start(string executable, IEnumerable<string> arguments, string subject, TimeSpan timeout,
-        bool writesInput, bool readsOutput, CancellationToken ct)
+        bool readsOutput, CancellationToken ct)
+    {
+        var startInfo = new ProcessStartInfo(executable);
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        return Start(startInfo, subject, timeout, readsOutput, ct);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="executable"/> with a command line as FFMpegCore's <c>FFMpegArguments</c> writes it (split
+    /// into arguments by .NET, as FFMpegCore's own runs are; see <see cref="FfmpegCommandLine"/>).
+    /// </summary>
+    public static ExternalProcess Start(string executable, string commandLine, string subject, TimeSpan timeout,
+        bool readsOutput, CancellationToken ct) =>
+        Start(new ProcessStartInfo(executable, commandLine), subject, timeout, readsOutput, ct);
+
+    private static ExternalProcess Start(ProcessStartInfo startInfo, string subject, TimeSpan timeout,
+        bool readsOutput, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
-        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.CreateNoWindow = true;
         // FFREPORT would make ffmpeg write a log file of its own wherever it runs.
         startInfo.Environment.Remove("FFREPORT");
 
@@ -69,20 +83,21 @@ internal sealed class ExternalProcess : IAsyncDisposable
         catch (Exception e) when (e is Win32Exception or InvalidOperationException)
         {
             process.Dispose();
-            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"could not start {executable} for \"{subject}\": {e.Message}", e);
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"could not start {startInfo.FileName} for \"{subject}\": {e.Message}", e);
         }
 
-        if (!writesInput) process.StandardInput.Close();
+        // Input reaches ffmpeg as files or sockets: stdin only ends at once.
+        process.StandardInput.Close();
         return new ExternalProcess(process, subject, timeout, readsOutput, ct);
     }
 
     public int Id => _process.Id;
 
-    /// <summary>The child's stdin (only when started with writesInput).</summary>
-    public Stream Input => _process.StandardInput.BaseStream;
-
     /// <summary>The child's stdout (only when started with readsOutput).</summary>
     public Stream Output => _process.StandardOutput.BaseStream;
+
+    /// <summary>Completes when the child has exited, however that came about.</summary>
+    public Task Exited => _process.WaitForExitAsync(CancellationToken.None);
 
     /// <summary>Fires on the caller's cancellation or at the deadline; the child is being killed by then.</summary>
     public CancellationToken Stopping => _stopping.Token;

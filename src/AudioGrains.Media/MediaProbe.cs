@@ -79,8 +79,11 @@ public sealed partial class MediaProbe
             "-of", "json",
             input.Url,
         ];
+        // Not FFProbe.AnalyseAsync, though its custom arguments do reach ffprobe's whitelists (ffprobe reads every option
+        // before it opens the input): 0.109 s against 0.098 s here (1 h m4a, median of 9), it holds the whole report in
+        // memory (no 1 MB cap), reads durations to whole milliseconds, and runs through FFMpegCore's runner (see ExternalProcess).
         await using var process = ExternalProcess.Start(_options.FfprobePath, arguments, input.FileName,
-            _options.MinimumTimeout, writesInput: false, readsOutput: true, ct);
+            _options.MinimumTimeout, readsOutput: true, ct);
 
         using var report = new MemoryStream();
         var buffer = new byte[16 * 1024];
@@ -125,8 +128,10 @@ public sealed partial class MediaProbe
             "-of", "csv=p=0",
             input.Url,
         ];
+        // Not FFProbe.GetPacketsAsync, which parses every packet before it returns and so cannot stop at the limit: 6.1 s
+        // against 0.58 s for a 1 h live WebM with a 10 min limit, 6.5 s against 2.5 s without one (medians of 5).
         await using var process = ExternalProcess.Start(_options.FfprobePath, arguments, input.FileName,
-            _options.TimeoutFor(limits.MaxDurationSeconds), writesInput: false, readsOutput: true, ct);
+            _options.TimeoutFor(limits.MaxDurationSeconds), readsOutput: true, ct);
 
         var first = double.PositiveInfinity;
         var end = double.NegativeInfinity;

@@ -13,16 +13,19 @@ public sealed class PcmEncodingSession : IAsyncDisposable
     private const int BufferBytes = 64 * 1024;
 
     private readonly ExternalProcess _process;
+    private readonly PcmInputPipe _pipe;
     private readonly TemporaryOutputFile _output;
     private readonly PcmFormat _input;
     private readonly string _fileName;
     private readonly byte[] _buffer;
+    private Stream? _connection;
     private State _state = State.Open;
 
-    internal PcmEncodingSession(ExternalProcess process, TemporaryOutputFile output, PcmFormat input, string fileName)
+    /// <summary>Takes over <paramref name="process"/>, which reads <paramref name="pipe"/> (already served), and <paramref name="output"/>.</summary>
+    internal PcmEncodingSession(ExternalProcess process, PcmInputPipe pipe, TemporaryOutputFile output, PcmFormat input, string fileName)
     {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("f32le PCM is written in place, which needs a little-endian machine");
         _process = process;
+        _pipe = pipe;
         _output = output;
         _input = input;
         _fileName = fileName;
@@ -60,15 +63,16 @@ public sealed class PcmEncodingSession : IAsyncDisposable
     {
         RequireOpen();
         _state = State.Failed; // until proven otherwise
+        var ending = _pipe.EndAsync();
+        var exitCode = await _process.WaitForExitAsync(ct).ConfigureAwait(false);
         try
         {
-            _process.Input.Close();
+            await ending.ConfigureAwait(false);
         }
         catch (IOException)
         {
             // ffmpeg already left; its exit code and stderr say why.
         }
-        var exitCode = await _process.WaitForExitAsync(ct).ConfigureAwait(false);
         if (exitCode != 0) throw Failure();
         if (_output.Length == 0)
             throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"ffmpeg wrote nothing to \"{_fileName}\"");
@@ -76,21 +80,24 @@ public sealed class PcmEncodingSession : IAsyncDisposable
         _state = State.Completed;
     }
 
-    /// <summary>Stops an uncompleted encode (its process tree killed and reaped) and deletes its temporary file.</summary>
+    /// <summary>Stops an uncompleted encode (its process tree killed and reaped) and deletes its temporary file and socket.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_state == State.Disposed) return;
         _state = State.Disposed;
         await _process.DisposeAsync().ConfigureAwait(false);
+        await _pipe.DisposeAsync().ConfigureAwait(false);
         _output.Dispose();
     }
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         using var linked = ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, _process.Stopping) : null;
+        var token = linked?.Token ?? _process.Stopping;
         try
         {
-            await _process.Input.WriteAsync(bytes, linked?.Token ?? _process.Stopping).ConfigureAwait(false);
+            _connection ??= await _pipe.ConnectedAsync(token).ConfigureAwait(false);
+            await _connection.WriteAsync(bytes, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -143,6 +143,31 @@ public sealed class PcmEncoderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_session_whose_ffmpeg_dies_fails_with_an_error_code_and_leaves_nothing()
+    {
+        var input = new PcmFormat(16000, 1);
+        await using (var session = _encoder.Start(_folder.File("out.flac"), OutputFormat.Flac, input, 10, CancellationToken.None))
+        {
+            await session.WriteAsync(Signal(input, 0.5), CancellationToken.None);
+            var pid = ChildProcesses.FindByArgument(_folder.Path);
+            Assert.NotNull(pid);
+            using (var ffmpeg = System.Diagnostics.Process.GetProcessById(pid.Value))
+            {
+                ffmpeg.Kill();
+                await ffmpeg.WaitForExitAsync();
+            }
+
+            var error = await Assert.ThrowsAsync<AudioGrainsException>(async () =>
+            {
+                for (var i = 0; i < 100; i++) await session.WriteAsync(Signal(input, 1), CancellationToken.None);
+            });
+
+            Assert.Equal(ErrorCodes.ProcessingFailed, error.Code);
+        }
+        Assert.Empty(_folder.Names());
+    }
+
+    [Fact]
     public async Task Cancelled_write_throws_operation_cancelled()
     {
         var input = new PcmFormat(16000, 1);
