@@ -43,7 +43,7 @@ public sealed class DistributionTests(ITestOutputHelper output)
         var opus = await cluster.Client.WaitAsync(opusJob, ct: opusTimeout.Token);
         Assert.Equal(JobPhase.Completed, opus.Phase);
         Assert.True(opus.Report!.StepSeconds.ContainsKey("encode"), "the segments were not encoded by the chunks");
-        var encodedOn = cluster.Silos.Count(s => s.Lines.Any(l => l.Contains($"of job {opusJob}", StringComparison.Ordinal) && l.Contains("(Encode)", StringComparison.Ordinal)));
+        var encodedOn = cluster.Silos.Count(s => ChunkLog.Encoded(s.Lines, opusJob).Any());
         output.WriteLine($"Opus segments encoded on {encodedOn} silos");
         Assert.True(encodedOn >= 2, $"Opus segments were encoded on {encodedOn} silo(s)");
         var singleOpus = cluster.Files.File("single.opus");
