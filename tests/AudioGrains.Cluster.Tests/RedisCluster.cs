@@ -1,5 +1,6 @@
 using AudioGrains.Abstractions;
 using AudioGrains.Client;
+using AudioGrains.Storage;
 using AudioGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,15 +26,29 @@ public sealed class RedisCluster : IAsyncDisposable
 
     public TempFolder Files => _dir;
 
-    public static async Task<RedisCluster> StartAsync(int silos, params string[] siloConfiguration)
+    public static Task<RedisCluster> StartAsync(int silos, params string[] siloConfiguration) => StartAsync(silos, null, siloConfiguration);
+
+    /// <summary>With <paramref name="s3"/>, the blobs live in its bucket and the silos share no folder (each has its own temp folder).</summary>
+    public static async Task<RedisCluster> StartAsync(int silos, S3Server? s3, params string[] siloConfiguration)
     {
         var cluster = new RedisCluster();
+        if (s3 is not null)
+        {
+            S3Server.UseCredentials();
+            cluster.S3Store = new S3BlobStore(new S3StorageOptions { ServiceUrl = s3.ServiceUrl, Bucket = s3.Bucket });
+            siloConfiguration =
+            [
+                .. siloConfiguration, "--AudioGrains:Storage=S3", $"--AudioGrains:S3:ServiceUrl={s3.ServiceUrl}", $"--AudioGrains:S3:Bucket={s3.Bucket}",
+            ];
+        }
         Directory.CreateDirectory(cluster.DataDirectory);
         cluster.Redis = await RedisServer.StartAsync();
         // The first silo creates the membership table; the others join it.
-        cluster.Silos.Add(await SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, siloConfiguration));
+        string[] PerSilo() => s3 is null ? siloConfiguration
+            : [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}")}"];
+        cluster.Silos.Add(await SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, PerSilo()));
         var rest = await Task.WhenAll(Enumerable.Range(1, silos - 1)
-            .Select(_ => SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, siloConfiguration)));
+            .Select(_ => SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, PerSilo())));
         cluster.Silos.AddRange(rest);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -44,13 +59,23 @@ public sealed class RedisCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>The bucket's store when the cluster runs on S3.</summary>
+    public S3BlobStore? S3Store { get; private set; }
+
     /// <summary>Puts the input where every silo sees it (the shared blob folder), as the gateway's ingest does.</summary>
     public JobSpec Stage(string jobId, string inputPath, NormalizeOptions options)
     {
         var key = $"jobs/{jobId}/input";
-        var target = Path.Combine(DataDirectory, key);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(inputPath, target);
+        if (S3Store is not null)
+        {
+            S3Store.PutFileAsync(key, inputPath).GetAwaiter().GetResult();
+        }
+        else
+        {
+            var target = Path.Combine(DataDirectory, key);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(inputPath, target);
+        }
         return new JobSpec
         {
             InputKey = key,
@@ -72,6 +97,7 @@ public sealed class RedisCluster : IAsyncDisposable
             _clientHost.Dispose();
         }
         foreach (var silo in Silos) silo.Dispose();
+        S3Store?.Dispose();
         Redis?.Dispose();
         _dir.Dispose();
     }
