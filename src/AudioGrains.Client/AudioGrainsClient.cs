@@ -18,13 +18,15 @@ public sealed class AudioGrainsClient(IClusterClient cluster)
     public Task<JobStatus> RetryAsync(string jobId) => Job(jobId).RetryAsync();
 
     /// <summary>
-    /// Polls until the job ends. Transient failures of a poll (the silo hosting the job died and the
-    /// cluster has not noticed yet) are retried: the job itself survives them.
+    /// Polls until the job ends. A poll that fails (the silo hosting the job died and the cluster has not noticed yet,
+    /// or the job's state could not be read while it moved: the cluster may answer with an error type this process
+    /// cannot even load) is tried again, up to <see cref="MaxFailedPolls"/> in a row: the job itself survives them.
     /// </summary>
     public async Task<JobStatus> WaitAsync(string jobId, IProgress<JobStatus>? progress = null, TimeSpan? pollInterval = null,
         CancellationToken ct = default)
     {
         var interval = pollInterval ?? TimeSpan.FromMilliseconds(250);
+        var failed = 0;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -32,8 +34,9 @@ public sealed class AudioGrainsClient(IClusterClient cluster)
             try
             {
                 status = await Job(jobId).GetStatusAsync().WaitAsync(ct).ConfigureAwait(false);
+                failed = 0;
             }
-            catch (Exception e) when (e is not OperationCanceledException && IsTransient(e))
+            catch (Exception e) when (e is not (OperationCanceledException or AudioGrainsException) && ++failed < MaxFailedPolls)
             {
             }
             if (status is not null)
@@ -46,8 +49,8 @@ public sealed class AudioGrainsClient(IClusterClient cluster)
         }
     }
 
-    private static bool IsTransient(Exception e) =>
-        e is TimeoutException or Orleans.Runtime.OrleansException;
+    /// <summary>Polls that may fail in a row before <see cref="WaitAsync"/> gives up and throws the last error.</summary>
+    public const int MaxFailedPolls = 240;
 
     private IJobGrain Job(string jobId) => cluster.GetGrain<IJobGrain>(jobId);
 }

@@ -71,7 +71,7 @@ public sealed class JobPlannerTests
         Assert.Equal((16000, 1, 1), (layout.SampleRate, layout.Channels, layout.OutputChannels));
         Assert.Equal(6400, layout.GridFrames);
         Assert.Equal(76800, layout.ChunkFrames); // 5 s rounded to 12 grids of 400 ms: 4.8 s
-        Assert.Equal(13, layout.Chunks.Count);
+        Assert.Equal(13, layout.Chunks().Count);
         Assert.Equal((0L, 32000L), (layout.NoiseClipStartFrame!.Value, layout.NoiseClipEndFrame!.Value));
         Assert.Equal(320_000, layout.SegmentFrames);
         Assert.Equal([1.0], layout.ChannelWeights);

@@ -76,7 +76,7 @@ public sealed class JobTransitionsTests
         s.AnalysisStep = AnalysisStep.Noise;
         JobTransitions.Enter(s, JobPhase.Analyzing);
         Assert.Equal((JobPhase.Analyzing, 0, AnalysisStep.Maxima), (s.Phase, s.Attempts, s.AnalysisStep));
-        Assert.Equal((s.Layout!.Chunks.Count + 7) / 8, s.CompletedChunks.Length);
+        Assert.Equal((s.Layout!.Chunks().Count + 7) / 8, s.CompletedChunks.Length);
 
         CompletionBitmap.Set(s.CompletedChunks, 3);
         JobTransitions.Enter(s, JobPhase.Processing);
@@ -90,7 +90,7 @@ public sealed class JobTransitionsTests
     public void Progress_grows_through_the_phases_and_a_finished_job_shows_all_its_chunks_done()
     {
         var s = StateFor(new NormalizeOptions { OutputFormat = "opus", ChunkSeconds = 2 });
-        var chunks = s.Layout!.Chunks.Count;
+        var chunks = s.Layout!.Chunks().Count;
         JobTransitions.Enter(s, JobPhase.Processing);
         for (var i = 0; i < chunks / 2; i++) CompletionBitmap.Set(s.CompletedChunks, i);
         var half = JobStatusProjection.Of("j", s, "silo");

@@ -4,6 +4,7 @@ using AudioGrains.Grains.Jobs;
 using AudioGrains.Jobs.Tests.Harness;
 using AudioGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.Serialization;
 using Xunit.Abstractions;
 
@@ -126,7 +127,7 @@ public sealed class SiloCrashTests(CrashClusterFixture fixture, ITestOutputHelpe
     private JobState PersistedState(string jobId)
     {
         var bytes = fixture.Jobs.Store.Find("job", jobId) ?? throw new InvalidOperationException($"no state stored for job {jobId}");
-        var serializer = fixture.Jobs.Cluster.Silos.First(s => s.IsActive).SiloHost.Services.GetRequiredService<Serializer>();
-        return serializer.Deserialize<JobState>(bytes) ?? throw new InvalidOperationException("empty state");
+        var serializer = fixture.Jobs.Cluster.Silos.First(s => s.IsActive).SiloHost.Services.GetRequiredService<IGrainStorageSerializer>();
+        return serializer.Deserialize<JobState>(new BinaryData(bytes)) ?? throw new InvalidOperationException("empty state");
     }
 }

@@ -55,7 +55,7 @@ public sealed class JobGrain(
         {
             var (unit, bitmap, count) = S.Phase == JobPhase.Encoding
                 ? ("segments", S.EncodedSegments, S.Plan(JobId).Segments.Count)
-                : ("chunks", S.CompletedChunks, S.Layout?.Chunks.Count ?? 0);
+                : ("chunks", S.CompletedChunks, S.Layout?.Chunks().Count ?? 0);
             logger.LogInformation("Job {JobId} resumed on silo {Silo} in phase {Phase} with {Unit} {Completed} of {Total} complete",
                 JobId, silo.Name, S.Phase, unit, CompletionBitmap.Ranges(bitmap, count), count);
             StartLoop();

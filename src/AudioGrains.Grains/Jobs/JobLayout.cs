@@ -37,5 +37,6 @@ public sealed record JobLayout
     /// <summary>The spectral stage; null when neither noise reduction nor voice isolation runs.</summary>
     [Id(10)] public GateSpec? Gate { get; init; }
 
-    public ChunkPlan Chunks => new(TotalFrames, ChunkFrames, GridFrames);
+    /// <summary>The chunks. A method, not a property: the state is persisted as JSON too (Redis), which must hold only the fields.</summary>
+    public ChunkPlan Chunks() => new(TotalFrames, ChunkFrames, GridFrames);
 }

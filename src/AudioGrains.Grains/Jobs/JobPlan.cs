@@ -8,7 +8,7 @@ namespace AudioGrains.Grains.Jobs;
 /// <summary>The work of each pass of one laid-out job: what every chunk and segment is told to do. Pure.</summary>
 public sealed record JobPlan(string JobId, JobSpec Spec, JobLayout Layout)
 {
-    public ChunkPlan Chunks => Layout.Chunks;
+    public ChunkPlan Chunks => Layout.Chunks();
 
     public IReadOnlyList<(long Start, int Frames)> Segments => JobPlanner.Segments(Layout.TotalFrames, Layout.SegmentFrames);
 

@@ -11,7 +11,7 @@ public static class JobStatusProjection
     /// </summary>
     public static int Progress(JobState s)
     {
-        var chunks = s.Layout?.Chunks.Count ?? 0;
+        var chunks = s.Layout?.Chunks().Count ?? 0;
         var chunksDone = CompletionBitmap.Count(s.CompletedChunks);
         var segments = s.Layout is null ? 0 : JobPlanner.Segments(s.Layout.TotalFrames, s.Layout.SegmentFrames).Count;
         static double Fraction(int done, int total) => total == 0 ? 0 : (double)done / total;
@@ -33,7 +33,7 @@ public static class JobStatusProjection
     {
         if (s.Spec is null) return new JobStatus { JobId = jobId, Exists = false };
         var layout = s.Layout;
-        var chunks = layout?.Chunks.Count ?? 0;
+        var chunks = layout?.Chunks().Count ?? 0;
         var encodesSegments = layout is not null && JobPlanner.EncodesSegments(s.Spec.Options, layout.SampleRate);
         // Once processing is over every chunk is done, whatever pass the bitmap now belongs to.
         var processed = s.Phase is JobPhase.Encoding or JobPhase.Assembling or JobPhase.Completed;

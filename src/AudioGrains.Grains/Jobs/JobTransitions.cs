@@ -51,10 +51,10 @@ public static class JobTransitions
         {
             case JobPhase.Queued or JobPhase.Analyzing:
                 s.AnalysisStep = AnalysisStep.Maxima;
-                s.CompletedChunks = CompletionBitmap.For(s.Layout?.Chunks.Count ?? 0);
+                s.CompletedChunks = CompletionBitmap.For(s.Layout?.Chunks().Count ?? 0);
                 break;
             case JobPhase.Processing:
-                s.CompletedChunks = CompletionBitmap.For(s.Layout!.Chunks.Count);
+                s.CompletedChunks = CompletionBitmap.For(s.Layout!.Chunks().Count);
                 break;
             case JobPhase.Encoding:
                 s.EncodedSegments = CompletionBitmap.For(JobPlanner.Segments(s.Layout!.TotalFrames, s.Layout.SegmentFrames).Count);

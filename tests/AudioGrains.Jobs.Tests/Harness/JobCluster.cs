@@ -12,6 +12,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace AudioGrains.Jobs.Tests.Harness;
@@ -80,7 +81,7 @@ public sealed class JobCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             if (spec.SharedStorage)
-                silo.Services.AddGrainStorage(JobStorage.Name, (sp, _) => new SharedGrainStorage(jobs.Store, sp.GetRequiredService<Serializer>()));
+                silo.Services.AddGrainStorage(JobStorage.Name, (sp, _) => new SharedGrainStorage(jobs.Store, sp.GetRequiredService<IGrainStorageSerializer>()));
             else
                 silo.AddMemoryGrainStorage(JobStorage.Name);
             silo.UseInMemoryReminderService();

@@ -62,8 +62,11 @@ public sealed class SharedGrainStore
             .Select(e => e.Value.Data).FirstOrDefault();
 }
 
-/// <summary>One silo's view of the <see cref="SharedGrainStore"/>.</summary>
-public sealed class SharedGrainStorage(SharedGrainStore store, Serializer serializer) : IGrainStorage
+/// <summary>
+/// One silo's view of the <see cref="SharedGrainStore"/>. It serializes state with the silo's grain-storage serializer
+/// (JSON, as the Redis provider does), so a state that Redis could not read back fails here too.
+/// </summary>
+public sealed class SharedGrainStorage(SharedGrainStore store, IGrainStorageSerializer serializer) : IGrainStorage
 {
     private static string Key(string stateName, GrainId grainId) => $"{grainId}|{stateName}";
 
@@ -71,7 +74,7 @@ public sealed class SharedGrainStorage(SharedGrainStore store, Serializer serial
     {
         if (store.Read(Key(stateName, grainId)) is { } entry)
         {
-            grainState.State = serializer.Deserialize<T>(entry.Data);
+            grainState.State = serializer.Deserialize<T>(new BinaryData(entry.Data));
             grainState.ETag = entry.ETag;
             grainState.RecordExists = true;
         }
@@ -85,7 +88,7 @@ public sealed class SharedGrainStorage(SharedGrainStore store, Serializer serial
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        grainState.ETag = store.Write(Key(stateName, grainId), grainId, serializer.SerializeToArray(grainState.State), grainState.ETag);
+        grainState.ETag = store.Write(Key(stateName, grainId), grainId, serializer.Serialize(grainState.State).ToArray(), grainState.ETag);
         grainState.RecordExists = true;
         return Task.CompletedTask;
     }

@@ -42,7 +42,7 @@ public sealed class DecodePhase(
         run.State.Layout = layout;
         run.State.StepSeconds["decode"] = watch.Elapsed.TotalSeconds;
         logger.LogInformation("Job {JobId} decoded {Frames} frames at {SampleRate} Hz, {Channels} ch into {ChunkCount} chunks",
-            run.JobId, frames, rate, channels, layout.Chunks.Count);
+            run.JobId, frames, rate, channels, layout.Chunks().Count);
         return PhaseOutcome.Done;
     }
 
