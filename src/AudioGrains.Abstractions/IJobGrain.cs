@@ -16,4 +16,11 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>Re-runs a failed (dead-lettered) job from its last completed step.</summary>
     Task<JobStatus> RetryAsync();
+
+    /// <summary>
+    /// Up to <paramref name="count"/> bytes of a completed job's output from <paramref name="offset"/> (empty at its end).
+    /// Fails with not-found while there is no output.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct = default);
 }

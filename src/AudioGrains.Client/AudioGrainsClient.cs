@@ -1,21 +1,79 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using AudioGrains.Abstractions;
+using Microsoft.Extensions.Options;
 using Orleans;
 
 namespace AudioGrains.Client;
 
-/// <summary>
-/// What another .NET service needs to run jobs on an AudioGrains cluster: start, watch, cancel.
-/// Every call is idempotent, so a caller can retry any of them after a timeout.
-/// </summary>
-public sealed class AudioGrainsClient(IClusterClient cluster)
+/// <summary>The Orleans implementation of <see cref="IAudioGrainsClient"/>, over a connected cluster client.</summary>
+public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrainsClientOptions>? configured = null) : IAudioGrainsClient
 {
+    private readonly AudioGrainsClientOptions _options = configured?.Value ?? new AudioGrainsClientOptions();
+
+    public async Task<string> SubmitAsync(Stream input, string fileName, NormalizeOptions options, Stream? noise = null, string? idempotencyKey = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
+        options.Validated();
+        var jobId = idempotencyKey is null ? Guid.NewGuid().ToString("N") : JobIdFor(idempotencyKey);
+        var upload = cluster.GetGrain<IUploadGrain>(jobId);
+        var existing = await CallAsync(() => Job(jobId).GetStatusAsync(), ct);
+        if (existing.Exists) return jobId;
+        var inputBytes = await UploadAsync(upload, UploadTarget.Input, input, ct);
+        long? noiseBytes = noise is null ? null : await UploadAsync(upload, UploadTarget.Noise, noise, ct);
+        await CallAsync(() => upload.CompleteAsync(new JobRequest
+        {
+            FileName = Path.GetFileName(fileName),
+            InputBytes = inputBytes,
+            Options = options,
+            NoiseBytes = noiseBytes,
+            CorrelationId = jobId,
+        }, ct), ct);
+        return jobId;
+    }
+
+    public Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).GetStatusAsync(), ct);
+
+    public async IAsyncEnumerable<JobStatus> WatchAsync(string jobId, TimeSpan? pollInterval = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        JobStatus? last = null;
+        while (true)
+        {
+            var status = await GetStatusAsync(jobId, ct);
+            if (!status.Exists) throw new AudioGrainsException(ErrorCodes.NotFound, $"job {jobId} does not exist");
+            if (last is null || status.Phase != last.Phase || status.Progress != last.Progress
+                || status.ChunksCompleted != last.ChunksCompleted || status.SegmentsCompleted != last.SegmentsCompleted)
+            {
+                yield return status;
+            }
+            if (status.IsTerminal) yield break;
+            last = status;
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
+
+    public async Task DownloadAsync(string jobId, Stream destination, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        long offset = 0;
+        while (true)
+        {
+            var block = await CallAsync(() => Job(jobId).ReadOutputAsync(offset, _options.BlockBytes, ct), ct);
+            if (block.Length == 0) return;
+            await destination.WriteAsync(block, ct);
+            offset += block.Length;
+        }
+    }
+
+    public Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).CancelAsync(), ct);
+
+    public Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).RetryAsync(), ct);
+
+    /// <summary>Starts a job from an input already in the cluster's store (the embedded CLI's path).</summary>
     public Task<JobStatus> StartAsync(string jobId, JobSpec spec) => Job(jobId).StartAsync(spec);
-
-    public Task<JobStatus> GetStatusAsync(string jobId) => Job(jobId).GetStatusAsync();
-
-    public Task<JobStatus> CancelAsync(string jobId) => Job(jobId).CancelAsync();
-
-    public Task<JobStatus> RetryAsync(string jobId) => Job(jobId).RetryAsync();
 
     /// <summary>
     /// Polls until the job ends. A poll that fails (the silo hosting the job died and the cluster has not noticed yet,
@@ -51,6 +109,50 @@ public sealed class AudioGrainsClient(IClusterClient cluster)
 
     /// <summary>Polls that may fail in a row before <see cref="WaitAsync"/> gives up and throws the last error.</summary>
     public const int MaxFailedPolls = 240;
+
+    /// <summary>The same key always names the same job (a hash: the key itself may hold anything).</summary>
+    public static string JobIdFor(string idempotencyKey) =>
+        "k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..31];
+
+    /// <summary>Sends a stream in blocks from where the upload stopped; returns its length.</summary>
+    private async Task<long> UploadAsync(IUploadGrain upload, UploadTarget target, Stream source, CancellationToken ct)
+    {
+        var received = await CallAsync(() => upload.GetReceivedAsync(target, ct), ct);
+        var buffer = new byte[_options.BlockBytes];
+        long position = 0;
+        while (true)
+        {
+            var got = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+            if (got == 0) return position;
+            // Blocks the cluster has whole are not sent again.
+            if (position + got > received)
+            {
+                var block = got == buffer.Length ? buffer : buffer[..got];
+                var offset = position;
+                await CallAsync(() => upload.WriteBlockAsync(target, offset, block, ct), ct);
+            }
+            position += got;
+        }
+    }
+
+    /// <summary>A grain call, tried again after a transient failure (not after an <see cref="AudioGrainsException"/>), a bounded number of times.</summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        var delay = _options.RetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is not (AudioGrainsException or OperationCanceledException or ArgumentException) && attempt < _options.MaxAttempts)
+            {
+                await Task.Delay(delay, ct);
+                delay *= 2;
+            }
+        }
+    }
 
     private IJobGrain Job(string jobId) => cluster.GetGrain<IJobGrain>(jobId);
 }

@@ -138,6 +138,21 @@ public sealed class JobGrain(
         return Status();
     }
 
+    public async Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct)
+    {
+        if (!Exists || S.Phase != JobPhase.Completed || S.OutputKey is not { } key)
+            throw new AudioGrainsException(ErrorCodes.NotFound, $"job {JobId} has no output{(Exists ? $" (it is {S.Phase.ToString().ToLowerInvariant()})" : "")}");
+        if (offset < 0 || count < 1) throw new AudioGrainsException(ErrorCodes.InvalidOptions, "a read needs an offset of 0 or more and a count of 1 or more");
+        count = Math.Min(count, MaxReadBytes);
+        await using var stream = await blobs.OpenReadAsync(key, offset, count, ct);
+        var buffer = new byte[count];
+        var read = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, ct);
+        return read == count ? buffer : buffer[..read];
+    }
+
+    /// <summary>The most one output read returns (a grain call carries it whole).</summary>
+    private const int MaxReadBytes = 4 * 1024 * 1024;
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != PulseReminder) return;

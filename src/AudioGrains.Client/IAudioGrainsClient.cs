@@ -1,0 +1,37 @@
+using AudioGrains.Abstractions;
+
+namespace AudioGrains.Client;
+
+/// <summary>
+/// Runs normalization jobs on an AudioGrains cluster from another .NET service. The client needs only the cluster's
+/// address: files go in and come out through the cluster, in blocks. Every call takes a cancellation token; transient
+/// failures (a silo lost mid-call) are retried a bounded number of times; errors about the job or the request come as
+/// <see cref="AudioGrainsException"/> with a stable <see cref="AudioGrainsException.Code"/> (see <see cref="ErrorCodes"/>).
+/// </summary>
+public interface IAudioGrainsClient
+{
+    /// <summary>
+    /// Uploads <paramref name="input"/> (read once, forward, in blocks: any length, flat memory) and starts a job.
+    /// With an <paramref name="idempotencyKey"/>, the same key gives the same job: a submission that failed midway
+    /// (a dropped connection) resumes, sending only the blocks the cluster lacks, and a repeated one returns the job.
+    /// </summary>
+    /// <param name="noise">A separate recording of the noise (at most a minute), for stationary noise reduction.</param>
+    /// <returns>The job's id.</returns>
+    Task<string> SubmitAsync(Stream input, string fileName, NormalizeOptions options, Stream? noise = null, string? idempotencyKey = null,
+        CancellationToken ct = default);
+
+    /// <summary>The job as it is now; <see cref="JobStatus.Exists"/> is false for an unknown id.</summary>
+    Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default);
+
+    /// <summary>The job's status each time it changes (phase, progress, counts), ending with its terminal status.</summary>
+    IAsyncEnumerable<JobStatus> WatchAsync(string jobId, TimeSpan? pollInterval = null, CancellationToken ct = default);
+
+    /// <summary>Writes a completed job's output to <paramref name="destination"/>, in blocks.</summary>
+    Task DownloadAsync(string jobId, Stream destination, CancellationToken ct = default);
+
+    /// <summary>Stops a running job and deletes what it produced; no effect on a finished job.</summary>
+    Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default);
+
+    /// <summary>Re-runs a dead-lettered job from the phase that failed.</summary>
+    Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default);
+}

@@ -1,0 +1,61 @@
+using AudioGrains.Abstractions;
+using AudioGrains.Grains.Jobs;
+using AudioGrains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AudioGrains.Grains.Uploads;
+
+/// <summary>
+/// One upload ("job id"): the blocks a client sends, stored as they come (<see cref="UploadBlocks"/>), joined into the
+/// job's input on completion, which starts the job. No grain state: the blocks in the store are the state.
+/// </summary>
+public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> options, ILogger<UploadGrain> logger) : Grain, IUploadGrain
+{
+    private string JobId => this.GetPrimaryKeyString();
+
+    private UploadBlocks Blocks => new(blobs, JobId);
+
+    public async Task<long> WriteBlockAsync(UploadTarget target, long offset, byte[] data, CancellationToken ct)
+    {
+        if (offset == 0 && blobs.AvailableBytes() is { } free && free < options.Value.MinFreeBytes)
+            throw new AudioGrainsException(ErrorCodes.InsufficientDisk, "not enough free space in the cluster's storage to accept the upload");
+        var limit = target == UploadTarget.Noise ? NoiseLimitBytes : options.Value.MaxInputBytes;
+        return await Blocks.WriteAsync(target, offset, data, limit, ct);
+    }
+
+    public Task<long> GetReceivedAsync(UploadTarget target, CancellationToken ct) => Blocks.ReceivedAsync(target, ct);
+
+    public async Task<JobStatus> CompleteAsync(JobRequest request, CancellationToken ct)
+    {
+        var job = GrainFactory.GetGrain<IJobGrain>(JobId);
+        var existing = await job.GetStatusAsync();
+        if (existing.Exists) return existing;
+        if (request.InputBytes > options.Value.MaxInputBytes)
+            throw new AudioGrainsException(ErrorCodes.TooLarge, $"\"{request.FileName}\" is larger than the limit of {options.Value.MaxInputBytes} bytes");
+
+        var (bytes, sha256) = await Blocks.JoinAsync(UploadTarget.Input, JobBlobKeys.Input(JobId), request.InputBytes, ct);
+        var jobOptions = request.Options;
+        if (request.NoiseBytes is { } noiseBytes)
+        {
+            await Blocks.JoinAsync(UploadTarget.Noise, JobBlobKeys.NoiseInput(JobId), noiseBytes, ct);
+            jobOptions = jobOptions with { NoiseFileKey = JobBlobKeys.NoiseInput(JobId) };
+        }
+        var status = await job.StartAsync(new JobSpec
+        {
+            InputKey = JobBlobKeys.Input(JobId),
+            FileName = request.FileName,
+            InputBytes = bytes,
+            InputSha256 = sha256,
+            Options = jobOptions,
+            CorrelationId = request.CorrelationId.Length > 0 ? request.CorrelationId : JobId,
+        });
+        await Blocks.DeleteAsync(ct);
+        logger.LogInformation("Upload {JobId} of {FileName} complete: {InputBytes} bytes, SHA-256 {Sha256}", JobId, request.FileName, bytes, sha256);
+        DeactivateOnIdle();
+        return status;
+    }
+
+    /// <summary>A noise recording is at most a minute long: a generous bound on its bytes.</summary>
+    private const long NoiseLimitBytes = 256L * 1024 * 1024;
+}
