@@ -5,5 +5,11 @@ var root = new RootCommand("AudioGrains: clean, loudness-normalized audio for sp
 {
     NormalizeCommand.Create(),
     MeasureCommand.Create(),
+    SiloCommand.Create(),
+    ClusterCommands.Submit(),
+    ClusterCommands.Status(),
+    ClusterCommands.Download(),
+    ClusterCommands.Cancel(),
+    ClusterCommands.Retry(),
 };
 return await root.Parse(args).InvokeAsync();

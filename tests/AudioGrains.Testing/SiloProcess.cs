@@ -34,12 +34,6 @@ public sealed class SiloProcess : IDisposable
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         string[] args =
         [
             RepoPaths.SiloDll,
@@ -55,6 +49,26 @@ public sealed class SiloProcess : IDisposable
             "--AudioGrains:Membership:IAmAliveTablePublishTimeout=00:00:05",
             .. extraConfiguration,
         ];
+        return await StartAsync(args, siloPort, gatewayPort);
+    }
+
+    /// <summary>`audiograins silo --redis ...` (the CLI's silo verb) with the given storage arguments.</summary>
+    public static Task<SiloProcess> StartCliAsync(string redis, params string[] storage)
+    {
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        return StartAsync([RepoPaths.CliDll, "silo", "--redis", redis, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", .. storage],
+            siloPort, gatewayPort);
+    }
+
+    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(info)!;

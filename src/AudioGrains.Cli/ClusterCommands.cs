@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using AudioGrains.Abstractions;
+using AudioGrains.Client;
+using Microsoft.Extensions.Options;
+
+namespace AudioGrains.Cli;
+
+/// <summary>The verbs that drive a running cluster through the client library: submit, status, download, cancel, retry.</summary>
+public static class ClusterCommands
+{
+    private static Option<string> ClusterOption() =>
+        new("--cluster") { Description = "redis://HOST:PORT (Redis membership) or HOST:PORT[,HOST:PORT] (gateways)", Required = true };
+
+    public static Command Submit()
+    {
+        var input = new Argument<string>("input") { Description = "Audio or video file to normalize" };
+        var cluster = ClusterOption();
+        var output = new Option<string?>("--output", "-o") { Description = "Wait, then download the output here (its extension picks the format)" };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the job ends" };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
+        var key = new Option<string?>("--idempotency-key") { Description = "The same key gives the same job (a dropped submission resumes)" };
+        var job = new JobOptionArguments();
+        var command = new Command("submit", "Submit a file to a running cluster") { input, cluster, output, wait, json, key };
+        job.AddTo(command);
+        command.SetAction((parse, ct) => RunAsync(async () =>
+        {
+            var watch = Stopwatch.StartNew();
+            var inputPath = InputFile.Resolve(parse.GetValue(input)!);
+            var outputPath = parse.GetValue(output) is { } o ? Path.GetFullPath(o) : null;
+            var (options, noisePath) = job.Parse(parse, outputPath);
+            options.Validated();
+            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
+            string jobId;
+            await using (var source = File.OpenRead(inputPath))
+            await using (var noise = noisePath is null ? null : File.OpenRead(noisePath))
+            {
+                jobId = await connection.Client.SubmitAsync(source, Path.GetFileName(inputPath), options, noise, parse.GetValue(key), ct);
+            }
+            if (outputPath is null && !parse.GetValue(wait))
+            {
+                Console.Out.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(new Dictionary<string, string> { ["job_id"] = jobId }) : jobId);
+                return 0;
+            }
+            var final = await WaitAsync(connection.Client, jobId, ct);
+            if (final.Phase != JobPhase.Completed)
+                throw new AudioGrainsException(final.ErrorCode ?? ErrorCodes.ProcessingFailed, final.ErrorMessage ?? $"job {jobId} ended as {final.Phase}");
+            if (outputPath is not null) await DownloadToFileAsync(connection.Client, jobId, outputPath, ct);
+            Console.Out.WriteLine(parse.GetValue(json)
+                ? LoudnessJson.Normalization(final.Report!, final.Options!, watch.Elapsed.TotalSeconds)
+                : outputPath is null ? jobId : TextReport.Normalization(final.Report!, watch.Elapsed.TotalSeconds, outputPath));
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var jobId = new Argument<string>("job") { Description = "The job's id" };
+        var cluster = ClusterOption();
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
+        var command = new Command("status", "Show a job's status") { jobId, cluster, json };
+        command.SetAction((parse, ct) => RunAsync(async () =>
+        {
+            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
+            var status = await connection.Client.GetStatusAsync(parse.GetValue(jobId)!, ct);
+            if (!status.Exists) throw new AudioGrainsException(ErrorCodes.NotFound, $"job {status.JobId} does not exist");
+            Console.Out.WriteLine(parse.GetValue(json) ? StatusJson(status) : $"{status.JobId}: {status.Phase.ToString().ToLowerInvariant()} {status.Progress}%"
+                + (status.ErrorCode is null ? "" : $" ({status.ErrorCode}: {status.ErrorMessage})"));
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static Command Download()
+    {
+        var jobId = new Argument<string>("job") { Description = "The job's id" };
+        var cluster = ClusterOption();
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the output", Required = true };
+        var command = new Command("download", "Download a completed job's output") { jobId, cluster, output };
+        command.SetAction((parse, ct) => RunAsync(async () =>
+        {
+            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
+            await DownloadToFileAsync(connection.Client, parse.GetValue(jobId)!, Path.GetFullPath(parse.GetValue(output)!), ct);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    public static Command Cancel() => JobCall("cancel", "Cancel a running job", (client, id, ct) => client.CancelAsync(id, ct));
+
+    public static Command Retry() => JobCall("retry", "Retry a dead-lettered job from the phase that failed", (client, id, ct) => client.RetryAsync(id, ct));
+
+    private static Command JobCall(string name, string description, Func<IAudioGrainsClient, string, CancellationToken, Task<JobStatus>> call)
+    {
+        var jobId = new Argument<string>("job") { Description = "The job's id" };
+        var cluster = ClusterOption();
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
+        var command = new Command(name, description) { jobId, cluster, json };
+        command.SetAction((parse, ct) => RunAsync(async () =>
+        {
+            await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
+            var status = await call(connection.Client, parse.GetValue(jobId)!, ct);
+            if (!status.Exists) throw new AudioGrainsException(ErrorCodes.NotFound, $"job {status.JobId} does not exist");
+            Console.Out.WriteLine(parse.GetValue(json) ? StatusJson(status) : $"{status.JobId}: {status.Phase.ToString().ToLowerInvariant()}");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static async Task<JobStatus> WaitAsync(IAudioGrainsClient client, string jobId, CancellationToken ct)
+    {
+        JobStatus? last = null;
+        await foreach (var status in client.WatchAsync(jobId, ct: ct)) last = status;
+        return last!;
+    }
+
+    /// <summary>Downloads beside the final name, then renames: a reader never sees half a file, a failure leaves none.</summary>
+    private static async Task DownloadToFileAsync(IAudioGrainsClient client, string jobId, string path, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                await client.DownloadAsync(jobId, file, ct);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static string StatusJson(JobStatus s) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["job_id"] = s.JobId,
+        ["status"] = s.Phase.ToString().ToLowerInvariant(),
+        ["progress"] = s.Progress,
+        ["chunks_total"] = s.ChunksTotal,
+        ["chunks_completed"] = s.ChunksCompleted,
+        ["error_code"] = s.ErrorCode,
+        ["error_message"] = s.ErrorMessage,
+    });
+
+    /// <summary>The CLI's error contract for every cluster verb.</summary>
+    private static async Task<int> RunAsync(Func<Task<int>> body, CancellationToken ct)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (AudioGrainsException e)
+        {
+            return CliFailure.Report(e);
+        }
+        catch (OptionsValidationException e)
+        {
+            return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return CliFailure.ExitCancelled;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using AudioGrains.Abstractions;
+using AudioGrains.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Events;
+
+namespace AudioGrains.Cli;
+
+/// <summary>
+/// A connection to a running cluster for the cluster verbs: `--cluster redis://HOST:PORT` (Redis membership) or
+/// `--cluster HOST:PORT[,HOST:PORT]` (gateway endpoints).
+/// </summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host) => _host = host;
+
+    public IAudioGrainsClient Client => _host.Services.GetRequiredService<IAudioGrainsClient>();
+
+    public static async Task<ClusterConnection> OpenAsync(string cluster, CancellationToken ct)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSerilog(config => Hosting.SiloLogging.Configure(config, LogEventLevel.Fatal, toStandardError: true));
+        builder.Services.AddAudioGrainsClient(o =>
+        {
+            if (cluster.StartsWith("redis://", StringComparison.Ordinal)) o.Redis = cluster["redis://".Length..];
+            else o.Gateways = [.. cluster.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed, $"cannot reach the cluster at {cluster}: {e.Message}", e);
+        }
+        return new ClusterConnection(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _host.StopAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using AudioGrains.Testing;
+using Xunit.Abstractions;
+
+namespace AudioGrains.Cluster.Tests;
+
+/// <summary>
+/// A user starts a cluster and runs jobs on it from the command line: `audiograins silo` processes on a real
+/// redis-server with an S3 bucket, then `submit -o` (which gives what `normalize` gives), `submit` + `status` +
+/// `download`, and the errors of an unknown job.
+/// </summary>
+public sealed class CliClusterVerbsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Silo_submit_status_and_download_from_the_command_line()
+    {
+        using var dir = new TempFolder();
+        using var redis = await RedisServer.StartAsync();
+        using var s3 = await S3Server.StartAsync();
+        S3Server.UseCredentials();
+        using var silo1 = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", $"s3://{s3.Bucket}", "--s3-endpoint", s3.ServiceUrl, "--temp", dir.Folder("temp1"));
+        using var silo2 = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", $"s3://{s3.Bucket}", "--s3-endpoint", s3.ServiceUrl, "--temp", dir.Folder("temp2"));
+        var cluster = $"redis://{redis.ConnectionString}";
+        var input = await TestAudio.SpeechAsync(dir.File("speech.wav"), 30);
+
+        // submit -o waits, downloads, and reports as normalize does; the file is normalize's, byte for byte.
+        var submitted = await CliProcess.JsonAsync("submit", input, "--cluster", cluster, "-o", dir.File("cluster.webm"), "--denoise", "stationary");
+        await CliProcess.JsonAsync("normalize", input, "-o", dir.File("local.webm"), "--denoise", "stationary");
+        Assert.Equal(await File.ReadAllBytesAsync(dir.File("local.webm")), await File.ReadAllBytesAsync(dir.File("cluster.webm")));
+        Assert.InRange(submitted.GetProperty("output").Number("integrated_lufs"), -23.5, -22.5);
+
+        // submit prints the job id; status follows it; download fetches the output.
+        var id = (await CliProcess.JsonAsync("submit", input, "--cluster", cluster, "--format", "wav")).GetProperty("job_id").GetString()!;
+        string phase;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        do
+        {
+            await Task.Delay(500);
+            phase = (await CliProcess.JsonAsync("status", id, "--cluster", cluster)).GetProperty("status").GetString()!;
+        }
+        while (phase != "completed" && phase != "failed" && DateTime.UtcNow < deadline);
+        Assert.Equal("completed", phase);
+        var download = await CliProcess.RunAsync("download", id, "--cluster", cluster, "-o", dir.File("downloaded.wav"));
+        Assert.True(download.ExitCode == 0, download.StandardError);
+        Assert.Equal(30, WavFile.Read(dir.File("downloaded.wav")).Samples.Length / 16000.0, 1);
+
+        var unknown = await CliProcess.RunAsync("status", "no-such-job", "--cluster", cluster);
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.StartsWith("error: not-found:", unknown.StandardError.Trim(), StringComparison.Ordinal);
+        var noOutput = await CliProcess.RunAsync("download", "no-such-job", "--cluster", cluster, "-o", dir.File("none.wav"));
+        Assert.StartsWith("error: not-found:", noOutput.StandardError.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("none.wav")));
+        output.WriteLine($"job {id} via the command line; silos {silo1.ProcessId}, {silo2.ProcessId}");
+    }
+}
