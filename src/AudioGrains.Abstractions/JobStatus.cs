@@ -29,5 +29,8 @@ public sealed record JobStatus
 
     [Id(17)] public int SegmentsCompleted { get; init; }
 
+    /// <summary>SHA-256 of the input the cluster received (hex), to check an upload against the file sent.</summary>
+    [Id(18)] public string? InputSha256 { get; init; }
+
     public bool IsTerminal => Phase.IsTerminal();
 }

@@ -24,7 +24,7 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         if (existing.Exists) return jobId;
         var inputBytes = await UploadAsync(upload, UploadTarget.Input, input, ct);
         long? noiseBytes = noise is null ? null : await UploadAsync(upload, UploadTarget.Noise, noise, ct);
-        await CallAsync(() => upload.CompleteAsync(new JobRequest
+        var started = await CallAsync(() => upload.CompleteAsync(new JobRequest
         {
             FileName = Path.GetFileName(fileName),
             InputBytes = inputBytes,
@@ -32,7 +32,8 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
             NoiseBytes = noiseBytes,
             CorrelationId = jobId,
         }, ct), ct);
-        return jobId;
+        // The same content and options as a job that lives: that job's id.
+        return started.JobId;
     }
 
     public Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).GetStatusAsync(), ct);

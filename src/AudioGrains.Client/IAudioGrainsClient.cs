@@ -14,9 +14,10 @@ public interface IAudioGrainsClient
     /// Uploads <paramref name="input"/> (read once, forward, in blocks: any length, flat memory) and starts a job.
     /// With an <paramref name="idempotencyKey"/>, the same key gives the same job: a submission that failed midway
     /// (a dropped connection) resumes, sending only the blocks the cluster lacks, and a repeated one returns the job.
+    /// The same content with the same options as a job that still lives joins that job (without a noise recording).
     /// </summary>
     /// <param name="noise">A separate recording of the noise (at most a minute), for stationary noise reduction.</param>
-    /// <returns>The job's id.</returns>
+    /// <returns>The job's id (that of an earlier job when the same content with the same options is still there).</returns>
     Task<string> SubmitAsync(Stream input, string fileName, NormalizeOptions options, Stream? noise = null, string? idempotencyKey = null,
         CancellationToken ct = default);
 

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using AudioGrains.Client;
+using Microsoft.Extensions.DependencyInjection;
 using AudioGrains.Abstractions;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
@@ -55,5 +58,117 @@ public sealed class ClientLibraryTests(ITestOutputHelper output)
         Assert.False(status.Exists);
         var e = await Assert.ThrowsAsync<AudioGrainsException>(() => cluster.Client.DownloadAsync("no-such-job", Stream.Null));
         Assert.Equal(ErrorCodes.NotFound, e.Code);
+    }
+}
+
+/// <summary>Uploads that resume, and submissions that join: through the client library, on Redis and S3.</summary>
+public sealed class ClientUploadTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_upload_dropped_halfway_resumes_with_only_the_missing_blocks_and_stores_exactly_the_file()
+    {
+        using var s3 = await S3Server.StartAsync();
+        var blocks = new BlockCounter();
+        await using var cluster = await RedisCluster.StartAsync(1, s3, services => services.AddSingleton<IOutgoingGrainCallFilter>(blocks));
+        var input = await TestAudio.LavfiAsync(cluster.Files.File("tone.wav"), "sine=frequency=440:sample_rate=44100:duration=100", "-ac", "2", "-c:a", "pcm_s16le");
+        var length = new FileInfo(input).Length; // about 17.6 MB: 17 blocks of 1 MiB and a short one
+        var totalBlocks = (int)((length + (1 << 20) - 1) >> 20);
+        var options = new NormalizeOptions { OutputFormat = "wav" };
+
+        await using (var dropping = new DroppingStream(File.OpenRead(input), length / 2))
+            await Assert.ThrowsAsync<IOException>(() => cluster.Client.SubmitAsync(dropping, "tone.wav", options, idempotencyKey: "upload-1"));
+        var jobId = AudioGrainsClient.JobIdFor("upload-1");
+        var received = await cluster.Grains.GetGrain<IUploadGrain>(jobId).GetReceivedAsync(UploadTarget.Input);
+        var sentBefore = blocks.Count;
+        output.WriteLine($"dropped after {length / 2} of {length} bytes: {received} stored in {sentBefore} blocks");
+        Assert.Equal((length / 2) >> 20 << 20, received);
+
+        await using (var stream = File.OpenRead(input))
+            Assert.Equal(jobId, await cluster.Client.SubmitAsync(stream, "tone.wav", options, idempotencyKey: "upload-1"));
+        Assert.Equal(totalBlocks - sentBefore, blocks.Count - sentBefore);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var status = await cluster.Client.WaitAsync(jobId, ct: timeout.Token);
+        Assert.True(status.Phase == JobPhase.Completed, $"{status.Phase}: {status.ErrorMessage}");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(input))), status.InputSha256);
+
+        // The same key again: the same job, nothing sent.
+        await using (var again = File.OpenRead(input))
+            Assert.Equal(jobId, await cluster.Client.SubmitAsync(again, "tone.wav", options, idempotencyKey: "upload-1"));
+        Assert.Equal(totalBlocks, blocks.Count);
+    }
+
+    [Fact]
+    public async Task The_same_file_and_options_from_two_submissions_at_once_make_one_job_and_each_chunk_is_processed_once()
+    {
+        using var s3 = await S3Server.StartAsync();
+        await using var cluster = await RedisCluster.StartAsync(2, s3);
+        var input = await TestAudio.SpeechAsync(cluster.Files.File("speech.wav"), 40);
+        var options = new NormalizeOptions { OutputFormat = "wav", ChunkSeconds = 2 };
+
+        async Task<string> SubmitAsync()
+        {
+            await using var stream = File.OpenRead(input);
+            return await cluster.Client.SubmitAsync(stream, "speech.wav", options);
+        }
+        var ids = await Task.WhenAll(SubmitAsync(), SubmitAsync());
+        Assert.Equal(ids[0], ids[1]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var status = await cluster.Client.WaitAsync(ids[0], ct: timeout.Token);
+        Assert.True(status.Phase == JobPhase.Completed, $"{status.Phase}: {status.ErrorMessage}");
+        var processed = ChunkLog.Processed(cluster.Silos.SelectMany(s => s.Lines), ids[0]).ToList();
+        Assert.Equal(status.ChunksTotal, processed.Count);
+        Assert.Equal(processed.Count, processed.Distinct().Count());
+        // Different options are another job.
+        await using var stream = File.OpenRead(input);
+        Assert.NotEqual(ids[0], await cluster.Client.SubmitAsync(stream, "speech.wav", options with { TargetLufs = -16 }));
+    }
+
+    /// <summary>Counts the upload blocks the client sends.</summary>
+    private sealed class BlockCounter : IOutgoingGrainCallFilter
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task Invoke(IOutgoingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name == nameof(IUploadGrain.WriteBlockAsync)) Interlocked.Increment(ref _count);
+            return context.Invoke();
+        }
+    }
+
+    /// <summary>A file that breaks off after <c>dropAfter</c> bytes, as a dropped connection does.</summary>
+    private sealed class DroppingStream(Stream inner, long dropAfter) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_read >= dropAfter) throw new IOException("the connection dropped");
+            var got = inner.Read(buffer[..(int)Math.Min(buffer.Length, dropAfter - _read)]);
+            _read += got;
+            return got;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

@@ -22,14 +22,22 @@ public sealed class RedisCluster : IAsyncDisposable
 
     public AudioGrainsClient Client { get; private set; } = null!;
 
+    /// <summary>The Orleans client under <see cref="Client"/>, for what a test inspects directly.</summary>
+    public IClusterClient Grains { get; private set; } = null!;
+
     public string DataDirectory => Path.Combine(_dir.Path, "blobs");
 
     public TempFolder Files => _dir;
 
-    public static Task<RedisCluster> StartAsync(int silos, params string[] siloConfiguration) => StartAsync(silos, null, siloConfiguration);
+    public static Task<RedisCluster> StartAsync(int silos, params string[] siloConfiguration) => StartAsync(silos, null, null, siloConfiguration);
 
-    /// <summary>With <paramref name="s3"/>, the blobs live in its bucket and the silos share no folder (each has its own temp folder).</summary>
-    public static async Task<RedisCluster> StartAsync(int silos, S3Server? s3, params string[] siloConfiguration)
+    public static Task<RedisCluster> StartAsync(int silos, S3Server? s3, params string[] siloConfiguration) => StartAsync(silos, s3, null, siloConfiguration);
+
+    /// <summary>
+    /// With <paramref name="s3"/>, the blobs live in its bucket and the silos share no folder (each has its own temp
+    /// folder). <paramref name="clientServices"/> adds to the test's client (a call filter that counts, say).
+    /// </summary>
+    public static async Task<RedisCluster> StartAsync(int silos, S3Server? s3, Action<IServiceCollection>? clientServices, params string[] siloConfiguration)
     {
         var cluster = new RedisCluster();
         if (s3 is not null)
@@ -53,9 +61,11 @@ public sealed class RedisCluster : IAsyncDisposable
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.AddAudioGrainsClient(cluster.Redis.ConnectionString);
+        clientServices?.Invoke(builder.Services);
         cluster._clientHost = builder.Build();
         await cluster._clientHost.StartAsync();
         cluster.Client = cluster._clientHost.Services.GetRequiredService<AudioGrainsClient>();
+        cluster.Grains = cluster._clientHost.Services.GetRequiredService<IClusterClient>();
         return cluster;
     }
 

@@ -56,6 +56,7 @@ public static class JobStatusProjection
             Host = host,
             Attempts = s.Attempts,
             Options = s.Spec.Options,
+            InputSha256 = s.Spec.InputSha256,
         };
     }
 }

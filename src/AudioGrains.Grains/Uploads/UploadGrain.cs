@@ -35,6 +35,18 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
             throw new AudioGrainsException(ErrorCodes.TooLarge, $"\"{request.FileName}\" is larger than the limit of {options.Value.MaxInputBytes} bytes");
 
         var (bytes, sha256) = await Blocks.JoinAsync(UploadTarget.Input, JobBlobKeys.Input(JobId), request.InputBytes, ct);
+        if (request.NoiseBytes is null)
+        {
+            // The same content with the same options while the earlier job lives: that job, done once.
+            var owner = await GrainFactory.GetGrain<IJobIndexGrain>(JobIndexGrain.KeyFor(sha256, request.Options)).ClaimAsync(JobId);
+            if (owner != JobId)
+            {
+                await blobs.DeletePrefixAsync(JobBlobKeys.Root(JobId), ct);
+                await Blocks.DeleteAsync(ct);
+                logger.LogInformation("Upload {JobId} of {FileName} joins job {OwnerJobId}: same content and options", JobId, request.FileName, owner);
+                return await GrainFactory.GetGrain<IJobGrain>(owner).GetStatusAsync();
+            }
+        }
         var jobOptions = request.Options;
         if (request.NoiseBytes is { } noiseBytes)
         {
