@@ -98,6 +98,15 @@ public sealed class RedisCluster : IAsyncDisposable
 
     public string PathOf(string key) => Path.Combine(DataDirectory, key);
 
+    /// <summary>A local file with the blob's content: the blob's own file on a folder, a download from S3.</summary>
+    public async Task<string> OutputFileAsync(string key)
+    {
+        if (S3Store is null) return PathOf(key);
+        var file = Files.File($"{Guid.NewGuid():N}-{Path.GetFileName(key)}");
+        await S3Store.DownloadToFileAsync(key, file);
+        return file;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_clientHost is not null)

@@ -10,12 +10,15 @@ namespace AudioGrains.Cluster.Tests;
 /// </summary>
 public sealed class SiloCrashTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Job_survives_the_death_of_its_silo_and_resumes_from_its_last_completed_chunk()
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("s3")]
+    public async Task Job_survives_the_death_of_its_silo_and_resumes_from_its_last_completed_chunk(string storage)
     {
         // One chunk in flight and a checkpoint after every chunk make the job long enough to kill
         // mid-way and make "recorded complete" exact.
-        await using var cluster = await RedisCluster.StartAsync(3,
+        using var s3 = storage == "s3" ? await S3Server.StartAsync() : null;
+        await using var cluster = await RedisCluster.StartAsync(3, s3,
             "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
         var input = await TestAudio.LavfiAsync(cluster.Files.File("long.wav"),
             "aevalsrc='0.1*sin(2*PI*330*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.02*(random(0)-0.5)':s=16000:d=1800", "-c:a", "pcm_s16le");
@@ -59,7 +62,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
 
         var single = cluster.Files.File("single.wav");
         await CliProcess.JsonAsync("normalize", input, "-o", single, "--chunk-seconds", "1");
-        Assert.Equal(WavFile.Read(single).Samples, WavFile.Read(cluster.PathOf(final.OutputKey!)).Samples);
+        Assert.Equal(WavFile.Read(single).Samples, WavFile.Read(await cluster.OutputFileAsync(final.OutputKey!)).Samples);
     }
 
     [Fact]
