@@ -18,8 +18,11 @@ public static class ErrorCodes
     public const string ProcessingFailed = "processing-failed";
     public const string NotFound = "not-found";
 
+    /// <summary>An idempotency key reused for another file or other options.</summary>
+    public const string Conflict = "conflict";
+
     /// <summary>Permanent errors say something about the input or the request: retrying cannot help.</summary>
     public static bool IsPermanent(string code) => code is InputNotFound or EmptyInput or InvalidMedia
         or NoAudioStream or UnsupportedFormat or TooLong or TooLarge or TooManyChannels or InvalidOptions
-        or Cancelled or NotFound;
+        or Cancelled or NotFound or Conflict;
 }

@@ -21,7 +21,11 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         var jobId = idempotencyKey is null ? Guid.NewGuid().ToString("N") : JobIdFor(idempotencyKey);
         var upload = cluster.GetGrain<IUploadGrain>(jobId);
         var existing = await CallAsync(() => Job(jobId).GetStatusAsync(), ct);
-        if (existing.Exists) return jobId;
+        if (existing.Exists)
+        {
+            await RequireSameRequestAsync(existing, input, options, idempotencyKey ?? jobId, ct);
+            return jobId;
+        }
         var inputBytes = await UploadAsync(upload, UploadTarget.Input, input, ct);
         long? noiseBytes = noise is null ? null : await UploadAsync(upload, UploadTarget.Noise, noise, ct);
         var started = await CallAsync(() => upload.CompleteAsync(new JobRequest
@@ -114,6 +118,17 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     /// <summary>The same key always names the same job (a hash: the key itself may hold anything).</summary>
     public static string JobIdFor(string idempotencyKey) =>
         "k" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..31];
+
+    /// <summary>A key already used: the same request again is fine (the same job); another file or other options are a conflict.</summary>
+    private static async Task RequireSameRequestAsync(JobStatus existing, Stream input, NormalizeOptions options, string key, CancellationToken ct)
+    {
+        if (existing.Options is { } earlier && earlier with { NoiseFileKey = null } != options with { NoiseFileKey = null })
+            throw new AudioGrainsException(ErrorCodes.Conflict, $"the idempotency key \"{key}\" was used for a job with other options");
+        if (existing.InputSha256 is not { } earlierHash) return;
+        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(input, ct));
+        if (hash != earlierHash)
+            throw new AudioGrainsException(ErrorCodes.Conflict, $"the idempotency key \"{key}\" was used for another file");
+    }
 
     /// <summary>Sends a stream in blocks from where the upload stopped; returns its length.</summary>
     private async Task<long> UploadAsync(IUploadGrain upload, UploadTarget target, Stream source, CancellationToken ct)

@@ -95,6 +95,19 @@ public sealed class ClientUploadTests(ITestOutputHelper output)
         await using (var again = File.OpenRead(input))
             Assert.Equal(jobId, await cluster.Client.SubmitAsync(again, "tone.wav", options, idempotencyKey: "upload-1"));
         Assert.Equal(totalBlocks, blocks.Count);
+
+        // The key with other options, or with another file: a conflict, and nothing is sent.
+        await using (var same = File.OpenRead(input))
+        {
+            var e = await Assert.ThrowsAsync<AudioGrainsException>(() => cluster.Client.SubmitAsync(same, "tone.wav", options with { TargetLufs = -16 }, idempotencyKey: "upload-1"));
+            Assert.Equal(ErrorCodes.Conflict, e.Code);
+        }
+        await using (var other = new MemoryStream(new byte[1000]))
+        {
+            var e = await Assert.ThrowsAsync<AudioGrainsException>(() => cluster.Client.SubmitAsync(other, "tone.wav", options, idempotencyKey: "upload-1"));
+            Assert.Equal(ErrorCodes.Conflict, e.Code);
+        }
+        Assert.Equal(totalBlocks, blocks.Count);
     }
 
     [Fact]
