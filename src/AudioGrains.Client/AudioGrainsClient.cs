@@ -12,6 +12,7 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
 {
     private readonly AudioGrainsClientOptions _options = configured?.Value ?? new AudioGrainsClientOptions();
 
+    /// <inheritdoc />
     public async Task<string> SubmitAsync(Stream input, string fileName, NormalizeOptions options, Stream? noise = null, string? idempotencyKey = null,
         CancellationToken ct = default)
     {
@@ -40,8 +41,10 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         return started.JobId;
     }
 
+    /// <inheritdoc />
     public Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).GetStatusAsync(), ct);
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<JobStatus> WatchAsync(string jobId, TimeSpan? pollInterval = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         JobStatus? last = null;
@@ -60,6 +63,7 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         }
     }
 
+    /// <inheritdoc />
     public async Task DownloadAsync(string jobId, Stream destination, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -73,8 +77,10 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         }
     }
 
+    /// <inheritdoc />
     public Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).CancelAsync(), ct);
 
+    /// <inheritdoc />
     public Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).RetryAsync(), ct);
 
     /// <summary>Starts a job from an input already in the cluster's store (the embedded CLI's path).</summary>

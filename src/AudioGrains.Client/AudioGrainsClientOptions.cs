@@ -11,8 +11,10 @@ public sealed class AudioGrainsClientOptions
     /// <summary>Static gateway endpoints ("127.0.0.1:30000"), when the cluster's membership is not read from Redis.</summary>
     public List<string> Gateways { get; set; } = [];
 
+    /// <summary>The cluster's id, as its silos were given it.</summary>
     public string ClusterId { get; set; } = "audiograins";
 
+    /// <summary>The service's id, as its silos were given it.</summary>
     public string ServiceId { get; set; } = "audiograins";
 
     /// <summary>Bytes per upload and download block.</summary>
@@ -24,6 +26,7 @@ public sealed class AudioGrainsClientOptions
     /// <summary>Pause before the first retry; it doubles each try.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>What is wrong with these options; nothing when they can work.</summary>
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Redis) == (Gateways.Count == 0)) yield return "name either Redis or Gateways (one of them)";

@@ -16,7 +16,12 @@ public interface IAudioGrainsClient
     /// (a dropped connection) resumes, sending only the blocks the cluster lacks, and a repeated one returns the job.
     /// The same content with the same options as a job that still lives joins that job (without a noise recording).
     /// </summary>
+    /// <param name="input">The file's content, read forward once.</param>
+    /// <param name="fileName">Its name, for messages and the download name (no path is kept).</param>
+    /// <param name="options">What the job does; <see cref="NormalizeOptions.Default"/> for the defaults.</param>
     /// <param name="noise">A separate recording of the noise (at most a minute), for stationary noise reduction.</param>
+    /// <param name="idempotencyKey">Names the request: the same key gives the same job.</param>
+    /// <param name="ct">Stops the upload (it can resume with the same key).</param>
     /// <returns>The job's id (that of an earlier job when the same content with the same options is still there).</returns>
     Task<string> SubmitAsync(Stream input, string fileName, NormalizeOptions options, Stream? noise = null, string? idempotencyKey = null,
         CancellationToken ct = default);
