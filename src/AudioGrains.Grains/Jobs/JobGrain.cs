@@ -53,11 +53,9 @@ public sealed class JobGrain(
     {
         if (Exists && !S.Phase.IsTerminal())
         {
-            var (unit, bitmap, count) = S.Phase == JobPhase.Encoding
-                ? ("segments", S.EncodedSegments, S.Plan(JobId).Segments.Count)
-                : ("chunks", S.CompletedChunks, S.Layout?.Chunks().Count ?? 0);
+            var (unit, completed, total) = S.CompletedWork(JobId);
             logger.LogInformation("Job {JobId} resumed on silo {Silo} in phase {Phase} with {Unit} {Completed} of {Total} complete",
-                JobId, silo.Name, S.Phase, unit, CompletionBitmap.Ranges(bitmap, count), count);
+                JobId, silo.Name, S.Phase, unit, completed, total);
             StartLoop();
         }
         return Task.CompletedTask;
@@ -105,11 +103,7 @@ public sealed class JobGrain(
         // The loop's passes wait for their chunk calls to stop before this goes on, so what they wrote is deleted below.
         await StopLoopAsync();
         var from = S.Phase;
-        S.Phase = JobPhase.Cancelled;
-        S.ErrorCode = ErrorCodes.Cancelled;
-        S.ErrorMessage = "the job was cancelled";
-        S.CompletedAt = DateTimeOffset.UtcNow;
-        S.OutputKey = null;
+        S.MarkCancelled(DateTimeOffset.UtcNow);
         await Workspace.DeleteAllAsync();
         await WriteAsync();
         await UnregisterPulseAsync();
@@ -125,11 +119,7 @@ public sealed class JobGrain(
         if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return Status();
         var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && await Workspace.HasWorkingPcmAsync());
         JobTransitions.Enter(S, to);
-        S.FailedIn = null;
-        S.ErrorCode = null;
-        S.ErrorMessage = null;
-        S.DeadLettered = false;
-        S.CompletedAt = null;
+        S.ClearFailure();
         await WriteAsync();
         await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
         observer.PhaseChanged(JobId, JobPhase.Failed, to);
@@ -138,20 +128,10 @@ public sealed class JobGrain(
         return Status();
     }
 
-    public async Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct)
-    {
-        if (!Exists || S.Phase != JobPhase.Completed || S.OutputKey is not { } key)
-            throw new AudioGrainsException(ErrorCodes.NotFound, $"job {JobId} has no output{(Exists ? $" (it is {S.Phase.ToString().ToLowerInvariant()})" : "")}");
-        if (offset < 0 || count < 1) throw new AudioGrainsException(ErrorCodes.InvalidOptions, "a read needs an offset of 0 or more and a count of 1 or more");
-        count = Math.Min(count, MaxReadBytes);
-        await using var stream = await blobs.OpenReadAsync(key, offset, count, ct);
-        var buffer = new byte[count];
-        var read = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, ct);
-        return read == count ? buffer : buffer[..read];
-    }
-
-    /// <summary>The most one output read returns (a grain call carries it whole).</summary>
-    private const int MaxReadBytes = 4 * 1024 * 1024;
+    public Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct) =>
+        !Exists || S.Phase != JobPhase.Completed || S.OutputKey is not { } key
+            ? throw new AudioGrainsException(ErrorCodes.NotFound, $"job {JobId} has no output{(Exists ? $" (it is {S.Phase.ToString().ToLowerInvariant()})" : "")}")
+            : Workspace.ReadAsync(key, offset, count, ct);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -288,12 +268,7 @@ public sealed class JobGrain(
     private async Task FailAsync(string code, string message, bool deadLetter)
     {
         var from = S.Phase;
-        S.FailedIn = S.Phase;
-        S.Phase = JobPhase.Failed;
-        S.ErrorCode = code;
-        S.ErrorMessage = message;
-        S.DeadLettered = deadLetter;
-        S.CompletedAt = DateTimeOffset.UtcNow;
+        S.MarkFailed(code, message, deadLetter, DateTimeOffset.UtcNow);
         if (!deadLetter) await Workspace.DeleteAllAsync();
         await WriteAsync();
         await UnregisterPulseAsync();

@@ -51,6 +51,46 @@ public sealed class JobState
     /// <summary>Seconds per pipeline step (decode, analyze, process, encode, assemble, measure_output).</summary>
     [Id(18)] public Dictionary<string, double> StepSeconds { get; set; } = [];
 
+    /// <summary>Ends the job as cancelled: it has no output.</summary>
+    public void MarkCancelled(DateTimeOffset at)
+    {
+        Phase = JobPhase.Cancelled;
+        ErrorCode = ErrorCodes.Cancelled;
+        ErrorMessage = "the job was cancelled";
+        CompletedAt = at;
+        OutputKey = null;
+    }
+
+    /// <summary>Ends the job as failed in its current phase (where an operator's retry of a dead letter resumes).</summary>
+    public void MarkFailed(string code, string message, bool deadLetter, DateTimeOffset at)
+    {
+        FailedIn = Phase;
+        Phase = JobPhase.Failed;
+        ErrorCode = code;
+        ErrorMessage = message;
+        DeadLettered = deadLetter;
+        CompletedAt = at;
+    }
+
+    /// <summary>Forgets a failure, for an operator's retry.</summary>
+    public void ClearFailure()
+    {
+        FailedIn = null;
+        ErrorCode = null;
+        ErrorMessage = null;
+        DeadLettered = false;
+        CompletedAt = null;
+    }
+
+    /// <summary>What the current pass has recorded complete, for the log line of a resumed job.</summary>
+    public (string Unit, string Ranges, int Total) CompletedWork(string jobId)
+    {
+        var (unit, bitmap, count) = Phase == JobPhase.Encoding
+            ? ("segments", EncodedSegments, Plan(jobId).Segments.Count)
+            : ("chunks", CompletedChunks, Layout?.Chunks().Count ?? 0);
+        return (unit, CompletionBitmap.Ranges(bitmap, count), count);
+    }
+
     public JobPlan Plan(string jobId) => new(jobId, Spec!, Layout ?? throw new InvalidOperationException("the job is not laid out yet"));
 
     public void AddStepSeconds(string step, TimeSpan elapsed) => StepSeconds[step] = StepSeconds.GetValueOrDefault(step) + elapsed.TotalSeconds;

@@ -89,6 +89,20 @@ public sealed class JobWorkspace(IBlobStore blobs, BlobStaging staging, string j
         return merged ?? throw new AudioGrainsException(ErrorCodes.InvalidOptions, "the noise clip holds no whole STFT frame");
     }
 
+    /// <summary>The most one read returns (a grain call carries it whole).</summary>
+    public const int MaxReadBytes = 4 * 1024 * 1024;
+
+    /// <summary>Up to <paramref name="count"/> bytes (at most <see cref="MaxReadBytes"/>) of a blob from <paramref name="offset"/>; empty at its end.</summary>
+    public async Task<byte[]> ReadAsync(string key, long offset, int count, CancellationToken ct)
+    {
+        if (offset < 0 || count < 1) throw new AudioGrainsException(ErrorCodes.InvalidOptions, "a read needs an offset of 0 or more and a count of 1 or more");
+        count = Math.Min(count, MaxReadBytes);
+        await using var stream = await blobs.OpenReadAsync(key, offset, count, ct).ConfigureAwait(false);
+        var buffer = new byte[count];
+        var read = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        return read == count ? buffer : buffer[..read];
+    }
+
     public Task WriteArrayAsync(string key, double[] values, CancellationToken ct = default) => DoubleArrayBlob.WriteAsync(blobs, key, values, ct);
 
     /// <summary>What a finished job no longer needs: the working data and the input. The output stays.</summary>
