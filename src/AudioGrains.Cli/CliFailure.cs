@@ -20,5 +20,26 @@ public static class CliFailure
         return ExitError;
     }
 
+    /// <summary>Runs a command's body under the error contract: a known failure is one `error: CODE: message` line, Ctrl+C is 130.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> body, CancellationToken ct)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (AudioGrainsException e)
+        {
+            return Report(e);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            return Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCancelled;
+        }
+    }
+
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

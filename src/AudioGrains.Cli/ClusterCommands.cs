@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using AudioGrains.Abstractions;
 using AudioGrains.Client;
-using Microsoft.Extensions.Options;
 
 namespace AudioGrains.Cli;
 
@@ -24,7 +23,7 @@ public static class ClusterCommands
         var job = new JobOptionArguments();
         var command = new Command("submit", "Submit a file to a running cluster") { input, cluster, output, wait, json, key };
         job.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(async () =>
+        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
         {
             var watch = Stopwatch.StartNew();
             var inputPath = InputFile.Resolve(parse.GetValue(input)!);
@@ -61,7 +60,7 @@ public static class ClusterCommands
         var cluster = ClusterOption();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var command = new Command("status", "Show a job's status") { jobId, cluster, json };
-        command.SetAction((parse, ct) => RunAsync(async () =>
+        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
         {
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
             var status = await connection.Client.GetStatusAsync(parse.GetValue(jobId)!, ct);
@@ -79,7 +78,7 @@ public static class ClusterCommands
         var cluster = ClusterOption();
         var output = new Option<string>("--output", "-o") { Description = "Where to write the output", Required = true };
         var command = new Command("download", "Download a completed job's output") { jobId, cluster, output };
-        command.SetAction((parse, ct) => RunAsync(async () =>
+        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
         {
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
             await DownloadToFileAsync(connection.Client, parse.GetValue(jobId)!, Path.GetFullPath(parse.GetValue(output)!), ct);
@@ -98,7 +97,7 @@ public static class ClusterCommands
         var cluster = ClusterOption();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var command = new Command(name, description) { jobId, cluster, json };
-        command.SetAction((parse, ct) => RunAsync(async () =>
+        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
         {
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
             var status = await call(connection.Client, parse.GetValue(jobId)!, ct);
@@ -143,25 +142,4 @@ public static class ClusterCommands
         ["error_code"] = s.ErrorCode,
         ["error_message"] = s.ErrorMessage,
     });
-
-    /// <summary>The CLI's error contract for every cluster verb.</summary>
-    private static async Task<int> RunAsync(Func<Task<int>> body, CancellationToken ct)
-    {
-        try
-        {
-            return await body();
-        }
-        catch (AudioGrainsException e)
-        {
-            return CliFailure.Report(e);
-        }
-        catch (OptionsValidationException e)
-        {
-            return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return CliFailure.ExitCancelled;
-        }
-    }
 }

@@ -22,34 +22,19 @@ public static class MeasureCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string input, bool json, CancellationToken ct)
+    private static Task<int> RunAsync(string input, bool json, CancellationToken ct) => CliFailure.GuardAsync(async () =>
     {
-        try
-        {
-            var path = InputFile.Resolve(input);
-            // The media settings come from configuration (AudioGrains__Ffmpeg__..., AudioGrains__Limits__...), as a silo's do.
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Configuration.AddEnvironmentVariables();
-            builder.Services.AddAudioGrainsMedia(builder.Configuration);
-            using var host = builder.Build();
-            await host.StartAsync(ct);
-            var services = host.Services;
-            var report = await Measurements.MeasureFileAsync(services.GetRequiredService<MediaProbe>(), services.GetRequiredService<PcmDecoder>(),
-                path, services.GetRequiredService<IOptions<MediaLimits>>().Value, ct);
-            Console.Out.WriteLine(json ? LoudnessJson.Measurement(report) : TextReport.Measurement(Path.GetFileName(path), report));
-            return 0;
-        }
-        catch (AudioGrainsException e)
-        {
-            return CliFailure.Report(e);
-        }
-        catch (OptionsValidationException e)
-        {
-            return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return CliFailure.ExitCancelled;
-        }
-    }
+        var path = InputFile.Resolve(input);
+        // The media settings come from configuration (AudioGrains__Ffmpeg__..., AudioGrains__Limits__...), as a silo's do.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Services.AddAudioGrainsMedia(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync(ct);
+        var services = host.Services;
+        var report = await Measurements.MeasureFileAsync(services.GetRequiredService<MediaProbe>(), services.GetRequiredService<PcmDecoder>(),
+            path, services.GetRequiredService<IOptions<MediaLimits>>().Value, ct);
+        Console.Out.WriteLine(json ? LoudnessJson.Measurement(report) : TextReport.Measurement(Path.GetFileName(path), report));
+        return 0;
+    }, ct);
 }

@@ -24,32 +24,17 @@ public static class NormalizeCommand
 
         var command = new Command("normalize", "Normalize loudness (EBU R128) and convert, on an embedded cluster") { input, output, json, dataDir, verbose };
         job.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
         {
-            try
-            {
-                var inputPath = InputFile.Resolve(parse.GetValue(input)!);
-                var outputPath = Path.GetFullPath(parse.GetValue(output)!);
-                var (options, noisePath) = job.Parse(parse, outputPath);
-                var jobId = Guid.NewGuid().ToString("N");
-                // The noise recording's blob key follows from the job id, so the options are whole (and validated) before any work.
-                if (noisePath is not null) options = options with { NoiseFileKey = JobBlobKeys.NoiseInput(jobId) };
-                options.Validated();
-                return await RunAsync(jobId, inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
-            }
-            catch (AudioGrainsException e)
-            {
-                return CliFailure.Report(e);
-            }
-            catch (Microsoft.Extensions.Options.OptionsValidationException e)
-            {
-                return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions, e.Message));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return CliFailure.ExitCancelled;
-            }
-        });
+            var inputPath = InputFile.Resolve(parse.GetValue(input)!);
+            var outputPath = Path.GetFullPath(parse.GetValue(output)!);
+            var (options, noisePath) = job.Parse(parse, outputPath);
+            var jobId = Guid.NewGuid().ToString("N");
+            // The noise recording's blob key follows from the job id, so the options are whole (and validated) before any work.
+            if (noisePath is not null) options = options with { NoiseFileKey = JobBlobKeys.NoiseInput(jobId) };
+            options.Validated();
+            return await RunAsync(jobId, inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
+        }, ct));
         return command;
     }
 
