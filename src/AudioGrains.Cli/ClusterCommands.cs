@@ -115,22 +115,12 @@ public static class ClusterCommands
         return last!;
     }
 
-    /// <summary>Downloads beside the final name, then renames: a reader never sees half a file, a failure leaves none.</summary>
-    private static async Task DownloadToFileAsync(IAudioGrainsClient client, string jobId, string path, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+    private static Task DownloadToFileAsync(IAudioGrainsClient client, string jobId, string path, CancellationToken ct) =>
+        OutputFile.WriteAsync(path, async temp =>
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                await client.DownloadAsync(jobId, file, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+            await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await client.DownloadAsync(jobId, file, ct);
+        });
 
     private static string StatusJson(JobStatus s) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {

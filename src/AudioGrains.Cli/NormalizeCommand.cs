@@ -76,7 +76,7 @@ public static class NormalizeCommand
                 if (final.Phase != JobPhase.Completed)
                     throw new AudioGrainsException(final.ErrorCode ?? ErrorCodes.ProcessingFailed, final.ErrorMessage ?? $"the job ended as {final.Phase}");
 
-                await SaveOutputAsync(cluster.Blobs, final.OutputKey!, outputPath, ct);
+                await OutputFile.WriteAsync(outputPath, temp => cluster.Blobs.DownloadToFileAsync(final.OutputKey!, temp, ct));
                 var report = final.Report!;
                 Console.Out.WriteLine(json
                     ? LoudnessJson.Normalization(report, final.Options!, watch.Elapsed.TotalSeconds)
@@ -109,21 +109,5 @@ public static class NormalizeCommand
             }), ct: ct);
         });
         return final!;
-    }
-
-    /// <summary>The output, written beside its final name and renamed into place: a reader never sees half a file.</summary>
-    private static async Task SaveOutputAsync(IBlobStore blobs, string key, string path, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await blobs.DownloadToFileAsync(key, temp, ct);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }
