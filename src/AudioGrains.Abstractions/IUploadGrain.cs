@@ -46,4 +46,7 @@ public sealed record JobRequest
 
     /// <summary>Shared by every log line of the job, across silos and retries.</summary>
     [Id(4)] public string CorrelationId { get; init; } = "";
+
+    /// <summary>Where the job's JSON is POSTed when it completes or fails (an absolute http(s) URL), or null.</summary>
+    [Id(5)] public string? CallbackUrl { get; init; }
 }

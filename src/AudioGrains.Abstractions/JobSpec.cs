@@ -18,4 +18,7 @@ public sealed record JobSpec
 
     /// <summary>Shared by every log line of the job, across silos and retries.</summary>
     [Id(5)] public string CorrelationId { get; init; } = "";
+
+    /// <summary>Where the job's JSON is POSTed when it completes or fails, or null.</summary>
+    [Id(6)] public string? CallbackUrl { get; init; }
 }

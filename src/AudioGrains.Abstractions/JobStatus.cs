@@ -32,5 +32,17 @@ public sealed record JobStatus
     /// <summary>SHA-256 of the input the cluster received (hex), to check an upload against the file sent.</summary>
     [Id(18)] public string? InputSha256 { get; init; }
 
+    /// <summary>The input's size as received, bytes.</summary>
+    [Id(19)] public long InputBytes { get; init; }
+
+    /// <summary>The output's size, bytes, once the job completed.</summary>
+    [Id(20)] public long? OutputBytes { get; init; }
+
+    /// <summary>When a finished job's result and input are deleted (the job then answers <see cref="JobPhase.Expired"/>).</summary>
+    [Id(21)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Where the job's JSON is POSTed when it completes or fails (null: nowhere).</summary>
+    [Id(22)] public string? CallbackUrl { get; init; }
+
     public bool IsTerminal => Phase.IsTerminal();
 }

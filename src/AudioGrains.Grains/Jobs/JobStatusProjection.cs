@@ -57,6 +57,8 @@ public static class JobStatusProjection
             Attempts = s.Attempts,
             Options = s.Spec.Options,
             InputSha256 = s.Spec.InputSha256,
+            InputBytes = s.Spec.InputBytes,
+            CallbackUrl = s.Spec.CallbackUrl,
         };
     }
 }

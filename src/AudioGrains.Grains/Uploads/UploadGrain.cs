@@ -61,6 +61,7 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
             InputSha256 = sha256,
             Options = jobOptions,
             CorrelationId = request.CorrelationId.Length > 0 ? request.CorrelationId : JobId,
+            CallbackUrl = request.CallbackUrl,
         });
         await Blocks.DeleteAsync(ct);
         logger.LogInformation("Upload {JobId} of {FileName} complete: {InputBytes} bytes, SHA-256 {Sha256}", JobId, request.FileName, bytes, sha256);
