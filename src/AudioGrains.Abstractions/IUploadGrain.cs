@@ -18,6 +18,9 @@ public interface IUploadGrain : IGrainWithStringKey
     /// limit and hashing it, and starts the job. Idempotent: a second call returns the job's status.
     /// </summary>
     Task<JobStatus> CompleteAsync(JobRequest request, CancellationToken ct = default);
+
+    /// <summary>Deletes every block sent so far: an upload given up (refused, or its client went away) leaves nothing behind.</summary>
+    Task AbandonAsync(CancellationToken ct = default);
 }
 
 /// <summary>Which file of a job an upload block belongs to.</summary>

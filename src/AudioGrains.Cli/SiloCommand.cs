@@ -23,8 +23,9 @@ public static class SiloCommand
         var temp = new Option<string?>("--temp") { Description = "This silo's private temp folder (staged files for ffmpeg)" };
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (0: a free one)", DefaultValueFactory = _ => 0 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (0: a free one)", DefaultValueFactory = _ => 0 };
+        var httpPort = new Option<int>("--http-port") { Description = "Also serve the HTTP API on this port (0: no HTTP)", DefaultValueFactory = _ => 0 };
         var clusterId = new Option<string?>("--cluster-id") { Description = "Cluster id (default audiograins)" };
-        var command = new Command("silo", "Run one silo of a cluster until SIGTERM") { redis, storage, s3Endpoint, temp, siloPort, gatewayPort, clusterId };
+        var command = new Command("silo", "Run one silo of a cluster until SIGTERM") { redis, storage, s3Endpoint, temp, siloPort, gatewayPort, httpPort, clusterId };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Dictionary<string, string?>
@@ -33,6 +34,7 @@ public static class SiloCommand
                 ["AudioGrains:Redis"] = parse.GetValue(redis),
                 ["AudioGrains:SiloPort"] = parse.GetValue(siloPort).ToString(CultureInfo.InvariantCulture),
                 ["AudioGrains:GatewayPort"] = parse.GetValue(gatewayPort).ToString(CultureInfo.InvariantCulture),
+                ["AudioGrains:Http:Port"] = parse.GetValue(httpPort).ToString(CultureInfo.InvariantCulture),
             };
             if (parse.GetValue(clusterId) is { } id) settings["AudioGrains:ClusterId"] = id;
             if (parse.GetValue(temp) is { } t) settings["AudioGrains:Processing:TempDirectory"] = Path.GetFullPath(t);
@@ -47,17 +49,15 @@ public static class SiloCommand
                 settings["AudioGrains:DataDirectory"] = Path.GetFullPath(folder);
             }
 
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Services.AddSerilog(config => SiloLogging.Configure(config, LogEventLevel.Information, toStandardError: false));
             try
             {
-                var options = builder.AddAudioGrainsSilo();
-                using var host = builder.Build();
+                var (built, options, http) = SiloHost.Build([], settings,
+                    b => b.Services.AddSerilog(config => SiloLogging.Configure(config, LogEventLevel.Information, toStandardError: false)));
+                using var host = built;
                 host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
                     host.Services.GetRequiredService<ILogger<SiloIdentity>>().LogInformation(
-                        "AudioGrains silo ready: {Silo} gateway {GatewayPort} storage {Storage}",
-                        host.Services.GetRequiredService<SiloIdentity>().Name, options.GatewayPort, options.Storage));
+                        "AudioGrains silo ready: {Silo} gateway {GatewayPort} http {HttpPort} storage {Storage}",
+                        host.Services.GetRequiredService<SiloIdentity>().Name, options.GatewayPort, http, options.Storage));
                 await host.RunAsync(ct);
                 return 0;
             }

@@ -20,23 +20,22 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         options.Validated();
         var jobId = idempotencyKey is null ? Guid.NewGuid().ToString("N") : JobIdFor(idempotencyKey);
-        var upload = cluster.GetGrain<IUploadGrain>(jobId);
         var existing = await CallAsync(() => Job(jobId).GetStatusAsync(), ct);
         if (existing.Exists)
         {
             await RequireSameRequestAsync(existing, input, options, idempotencyKey ?? jobId, ct);
             return jobId;
         }
-        var inputBytes = await UploadAsync(upload, UploadTarget.Input, input, ct);
-        long? noiseBytes = noise is null ? null : await UploadAsync(upload, UploadTarget.Noise, noise, ct);
-        var started = await CallAsync(() => upload.CompleteAsync(new JobRequest
+        var inputBytes = await UploadAsync(jobId, UploadTarget.Input, input, ct);
+        long? noiseBytes = noise is null ? null : await UploadAsync(jobId, UploadTarget.Noise, noise, ct);
+        var started = await CompleteUploadAsync(jobId, new JobRequest
         {
             FileName = Path.GetFileName(fileName),
             InputBytes = inputBytes,
             Options = options,
             NoiseBytes = noiseBytes,
             CorrelationId = jobId,
-        }, ct), ct);
+        }, ct);
         // The same content and options as a job that lives: that job's id.
         return started.JobId;
     }
@@ -76,6 +75,10 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
             offset += block.Length;
         }
     }
+
+    /// <summary>Up to <paramref name="count"/> bytes of a completed job's output from <paramref name="offset"/> (empty at its end): a ranged read.</summary>
+    public Task<byte[]> ReadOutputAsync(string jobId, long offset, int count, CancellationToken ct = default) =>
+        CallAsync(() => Job(jobId).ReadOutputAsync(offset, count, ct), ct);
 
     /// <inheritdoc />
     public Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).CancelAsync(), ct);
@@ -128,17 +131,34 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     /// <summary>A key already used: the same request again is fine (the same job); another file or other options are a conflict.</summary>
     private static async Task RequireSameRequestAsync(JobStatus existing, Stream input, NormalizeOptions options, string key, CancellationToken ct)
     {
+        RequireSameRequest(existing, options, null, key);
+        if (existing.InputSha256 is null) return;
+        RequireSameRequest(existing, options, Convert.ToHexStringLower(await SHA256.HashDataAsync(input, ct)), key);
+    }
+
+    /// <summary>
+    /// Throws a conflict when the job an idempotency key named was made with other options or, when
+    /// <paramref name="inputSha256"/> is given, for another file.
+    /// </summary>
+    public static void RequireSameRequest(JobStatus existing, NormalizeOptions options, string? inputSha256, string key)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
         if (existing.Options is { } earlier && earlier with { NoiseFileKey = null } != options with { NoiseFileKey = null })
             throw new AudioGrainsException(ErrorCodes.Conflict, $"the idempotency key \"{key}\" was used for a job with other options");
-        if (existing.InputSha256 is not { } earlierHash) return;
-        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(input, ct));
-        if (hash != earlierHash)
+        if (inputSha256 is not null && existing.InputSha256 is { } earlierHash && inputSha256 != earlierHash)
             throw new AudioGrainsException(ErrorCodes.Conflict, $"the idempotency key \"{key}\" was used for another file");
     }
 
-    /// <summary>Sends a stream in blocks from where the upload stopped; returns its length.</summary>
-    private async Task<long> UploadAsync(IUploadGrain upload, UploadTarget target, Stream source, CancellationToken ct)
+    /// <summary>
+    /// The first step of a submission made in steps (the HTTP gateway's: a form's fields may follow its file): sends
+    /// <paramref name="source"/> in blocks as the <paramref name="target"/> of upload <paramref name="jobId"/>, from
+    /// where an earlier try stopped; returns its length. <see cref="CompleteUploadAsync"/> then starts the job, or
+    /// <see cref="AbandonUploadAsync"/> deletes what was sent.
+    /// </summary>
+    public async Task<long> UploadAsync(string jobId, UploadTarget target, Stream source, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        var upload = cluster.GetGrain<IUploadGrain>(jobId);
         var received = await CallAsync(() => upload.GetReceivedAsync(target, ct), ct);
         var buffer = new byte[_options.BlockBytes];
         long position = 0;
@@ -156,6 +176,18 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
             position += got;
         }
     }
+
+    /// <summary>Starts the job of an upload sent with <see cref="UploadAsync"/>; the status of the job that owns the request (an earlier one with the same content and options, if it lives).</summary>
+    public Task<JobStatus> CompleteUploadAsync(string jobId, JobRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Validated();
+        return CallAsync(() => cluster.GetGrain<IUploadGrain>(jobId).CompleteAsync(request, ct), ct);
+    }
+
+    /// <summary>Deletes what an upload given up had sent.</summary>
+    public Task AbandonUploadAsync(string jobId, CancellationToken ct = default) =>
+        CallAsync(async () => { await cluster.GetGrain<IUploadGrain>(jobId).AbandonAsync(ct); return true; }, ct);
 
     /// <summary>A grain call, tried again after a transient failure (not after an <see cref="AudioGrainsException"/>), a bounded number of times.</summary>
     private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct)

@@ -31,7 +31,7 @@ public sealed record JobDocument
     public bool RemoveNoise { get; init; }
     public bool ConvertToMono { get; init; }
     public bool ApplyHighpassFilter { get; init; }
-    public bool SetSampleRate16k { get; init; }
+    [JsonPropertyName("set_sample_rate_16k")] public bool SetSampleRate16k { get; init; }
     public bool IsolateVocals { get; init; }
 
     // New options.

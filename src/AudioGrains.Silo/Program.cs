@@ -7,19 +7,20 @@ using Serilog;
 using Serilog.Events;
 
 // An AudioGrains silo. Configuration: appsettings, environment (AudioGrains__Mode=Redis) or
-// arguments (--AudioGrains:Mode=Redis --AudioGrains:Redis=127.0.0.1:6379).
-var builder = Host.CreateApplicationBuilder(args);
-var level = Enum.TryParse<LogEventLevel>(builder.Configuration["AudioGrains:LogLevel"], ignoreCase: true, out var parsed)
-    ? parsed : LogEventLevel.Information;
-builder.Services.AddSerilog(config => SiloLogging.Configure(config, level, toStandardError: false));
-var options = builder.AddAudioGrainsSilo();
+// arguments (--AudioGrains:Mode=Redis --AudioGrains:Redis=127.0.0.1:6379). AudioGrains:Http:Port serves the HTTP API too.
+var (built, options, http) = SiloHost.Build(args, null, builder =>
+{
+    var level = Enum.TryParse<LogEventLevel>(builder.Configuration["AudioGrains:LogLevel"], ignoreCase: true, out var parsed)
+        ? parsed : LogEventLevel.Information;
+    builder.Services.AddSerilog(config => SiloLogging.Configure(config, level, toStandardError: false));
+});
 
-using var host = builder.Build();
+using var host = built;
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 lifetime.ApplicationStarted.Register(() =>
 {
     var logger = host.Services.GetRequiredService<ILogger<Program>>();
-    logger.LogInformation("AudioGrains silo ready: {Silo} mode {Mode} gateway {GatewayPort} data {DataDirectory}",
-        host.Services.GetRequiredService<SiloIdentity>().Name, options.Mode, options.GatewayPort, options.DataDirectory);
+    logger.LogInformation("AudioGrains silo ready: {Silo} mode {Mode} gateway {GatewayPort} http {HttpPort} data {DataDirectory}",
+        host.Services.GetRequiredService<SiloIdentity>().Name, options.Mode, options.GatewayPort, http, options.DataDirectory);
 });
 await host.RunAsync();

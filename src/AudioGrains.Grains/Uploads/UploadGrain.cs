@@ -69,6 +69,13 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
         return status;
     }
 
+    public async Task AbandonAsync(CancellationToken ct)
+    {
+        await Blocks.DeleteAsync(ct);
+        logger.LogInformation("Upload {JobId} abandoned: its blocks are deleted", JobId);
+        DeactivateOnIdle();
+    }
+
     /// <summary>A noise recording is at most a minute long: a generous bound on its bytes.</summary>
     private const long NoiseLimitBytes = 256L * 1024 * 1024;
 }

@@ -1,0 +1,49 @@
+using AudioGrains.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Scalar.AspNetCore;
+
+namespace AudioGrains.Gateway;
+
+/// <summary>
+/// The HTTP API as a role of a silo: its services (over the silo's own cluster client, like any other client) and
+/// its routes. <see cref="GatewayOptions"/> must be registered (and validated) by the host.
+/// </summary>
+public static class GatewayServices
+{
+    public static IServiceCollection AddAudioGrainsGateway(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new AudioGrainsClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<IOptions<AudioGrainsClientOptions>>()));
+        services.TryAddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.TryAddSingleton(sp => new AdmissionControl(_ => Task.FromResult(0), sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) => GatewayRateLimits.Configure(limiter, gateway.Value));
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "AudioGrains HTTP API";
+            document.Info.Description = "Loudness-normalized, cleaned audio for speech-to-text and media pipelines. Compatible with the Python service's API.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static WebApplication MapAudioGrainsGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        app.Use((http, next) => keys.InvokeAsync(http, next));
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("AudioGrains HTTP API"));
+        app.MapJobEndpoints();
+        app.MapHealthEndpoints();
+        return app;
+    }
+}

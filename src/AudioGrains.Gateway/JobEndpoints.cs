@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using AudioGrains.Abstractions;
+using AudioGrains.Client;
+using AudioGrains.Media;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AudioGrains.Gateway;
+
+/// <summary>The job routes of the HTTP API: the old service's flows (submit, poll, download, delete, list) and what they lacked.</summary>
+public static partial class JobEndpoints
+{
+    /// <summary>Job ids the cluster makes: 32 hex digits, or "k" and 31 for an idempotency key. Anything else is no job.</summary>
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex JobIdPattern();
+
+    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/jobs").WithTags("jobs");
+
+        jobs.MapPost("", (HttpContext http, AudioGrainsClient client, IOptions<GatewayOptions> options, AdmissionControl admission, ILoggerFactory logs) =>
+                SubmitAsync(http, client, options.Value, admission, logs.CreateLogger(typeof(JobSubmission))))
+            .RequireRateLimiting(GatewayRateLimits.Submissions)
+            .DisableAntiforgery()
+            .WithSummary("Submit a file: multipart/form-data with \"file\" and the string flags")
+            .Accepts<JobForm>("multipart/form-data")
+            .Produces<JobDocument>(StatusCodes.Status202Accepted)
+            .Produces<JobDocument>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
+
+        jobs.MapGet("/{id}", GetAsync)
+            .RequireRateLimiting(GatewayRateLimits.Reads)
+            .WithSummary("A job: status, progress, timestamps, options, the loudness report")
+            .Produces<JobDocument>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
+
+        jobs.MapGet("/{id}/download", DownloadAsync)
+            .RequireRateLimiting(GatewayRateLimits.Reads)
+            .WithSummary("The output (WebM/Opus by default); Range requests are served (206)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone);
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, AudioGrainsClient client, GatewayOptions options, AdmissionControl admission, ILogger logger)
+    {
+        if (await admission.RefusalAsync(http.RequestAborted) is { } busy) return busy;
+        return await new JobSubmission(client, options, logger).HandleAsync(http);
+    }
+
+    private static async Task<IResult> GetAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    {
+        var (status, problem) = await FindAsync(id, client, ct);
+        return problem ?? Results.Json(JobDocument.From(status!), JobDocument.Json);
+    }
+
+    private static async Task<IResult> DownloadAsync(string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions, CancellationToken ct)
+    {
+        var (status, problem) = await FindAsync(id, client, ct);
+        if (problem is not null) return problem;
+        if (status!.Phase != JobPhase.Completed)
+            return ApiProblems.Of(ErrorCodes.NotReady, $"job {id} has no output: it is {JobDocument.StatusOf(status.Phase)}");
+        var format = OutputFormats.Parse((status.Options ?? NormalizeOptions.Default).OutputFormat);
+        var name = UploadFileName.ForDownload(status.FileName, OutputFormats.Extension(format));
+        var length = status.OutputBytes ?? throw new AudioGrainsException(ErrorCodes.NotReady, $"job {id} does not know its output's size yet");
+        var body = new JobOutputStream(client, id, length, clientOptions.Value.BlockBytes);
+        return Results.Stream(body, OutputFormats.ContentType(format), name,
+            lastModified: status.CompletedAt, entityTag: new EntityTagHeaderValue($"\"{id}\""), enableRangeProcessing: true);
+    }
+
+    /// <summary>The job, or the problem that answers for it: 404 for no such job, 410 for an expired one.</summary>
+    public static async Task<(JobStatus? Status, IResult? Problem)> FindAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    {
+        if (!JobIdPattern().IsMatch(id)) return (null, NotFound(id));
+        var status = await client.GetStatusAsync(id, ct);
+        if (!status.Exists) return (null, NotFound(id));
+        if (status.Phase == JobPhase.Expired)
+        {
+            return (status, ApiProblems.Of(ErrorCodes.Expired, $"job {id} expired at {status.ExpiresAt:u}: its result and input were deleted",
+                new Dictionary<string, object?> { ["id"] = id, ["status"] = "expired", ["expires_at"] = status.ExpiresAt }));
+        }
+        return (status, null);
+    }
+
+    private static IResult NotFound(string id) => ApiProblems.Of(ErrorCodes.NotFound, $"there is no job \"{JobForm.Printable(id)}\"");
+}
