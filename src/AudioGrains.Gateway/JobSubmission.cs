@@ -91,6 +91,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             if (earlier is not null)
             {
                 AudioGrainsClient.RequireSameRequest(earlier, normalize, sha256, key);
+                http.Response.Headers.Location = $"/jobs/{earlier.JobId}";
                 return Results.Json(JobDocument.From(earlier), JobDocument.Json, statusCode: StatusCodes.Status200OK);
             }
             var status = await client.CompleteUploadAsync(jobId, new JobRequest
@@ -101,6 +102,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 CallbackUrl = callback,
                 CorrelationId = http.TraceIdentifier,
             }, ct);
+            http.Response.Headers.Location = $"/jobs/{status.JobId}";
             logger.LogInformation("HTTP upload {JobId} of {FileName} ({InputBytes} bytes) accepted as job {OwnerJobId}", jobId, fileName, inputBytes, status.JobId);
             return Results.Json(JobDocument.From(status), JobDocument.Json, statusCode: StatusCodes.Status202Accepted);
         }

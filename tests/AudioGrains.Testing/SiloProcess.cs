@@ -13,12 +13,19 @@ public sealed class SiloProcess : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort)
     {
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HttpPort = httpPort;
     }
+
+    /// <summary>Port of the HTTP API when the silo serves it (0: it does not).</summary>
+    public int HttpPort { get; }
+
+    /// <summary>The HTTP API's address ("http://127.0.0.1:PORT").</summary>
+    public Uri HttpAddress => HttpPort > 0 ? new Uri($"http://127.0.0.1:{HttpPort}") : throw new InvalidOperationException("this silo serves no HTTP");
 
     public int SiloPort { get; }
 
@@ -52,6 +59,27 @@ public sealed class SiloProcess : IDisposable
         return await StartAsync(args, siloPort, gatewayPort);
     }
 
+    /// <summary>A silo that also serves the HTTP API on a free loopback port (extra configuration as "--Key=Value").</summary>
+    public static async Task<SiloProcess> StartWithHttpAsync(string redis, string dataDirectory, params string[] extraConfiguration)
+    {
+        var httpPort = FreePorts.Next();
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        string[] args =
+        [
+            RepoPaths.SiloDll,
+            "--AudioGrains:Mode=Redis",
+            $"--AudioGrains:Redis={redis}",
+            $"--AudioGrains:SiloPort={siloPort}",
+            $"--AudioGrains:GatewayPort={gatewayPort}",
+            $"--AudioGrains:Http:Port={httpPort}",
+            "--AudioGrains:Address=127.0.0.1",
+            $"--AudioGrains:DataDirectory={dataDirectory}",
+            .. extraConfiguration,
+        ];
+        return await StartAsync(args, siloPort, gatewayPort, httpPort);
+    }
+
     /// <summary>`audiograins silo --redis ...` (the CLI's silo verb) with the given storage arguments.</summary>
     public static Task<SiloProcess> StartCliAsync(string redis, params string[] storage)
     {
@@ -61,7 +89,7 @@ public sealed class SiloProcess : IDisposable
             siloPort, gatewayPort);
     }
 
-    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort)
+    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort, int httpPort = 0)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -72,7 +100,7 @@ public sealed class SiloProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(info)!;
-        var silo = new SiloProcess(process, siloPort, gatewayPort);
+        var silo = new SiloProcess(process, siloPort, gatewayPort, httpPort);
         process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
         process.BeginOutputReadLine();

@@ -1,0 +1,45 @@
+using AudioGrains.Testing;
+
+namespace AudioGrains.Gateway.Tests;
+
+/// <summary>
+/// A real cluster serving HTTP for a test class: redis-server and one AudioGrains.Silo process with the HTTP API on a
+/// free loopback port, its blobs in a temp folder the tests can look into.
+/// </summary>
+public sealed class GatewaySilo : IAsyncLifetime
+{
+    private RedisServer? _redis;
+
+    public TempFolder Dir { get; } = new();
+
+    public SiloProcess Silo { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string Blobs => System.IO.Path.Combine(Dir.Path, "blobs");
+
+    /// <summary>Configuration for the silo ("--Key=Value"); a derived fixture may add its own.</summary>
+    protected virtual string[] Configuration => [];
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        Silo = await SiloProcess.StartWithHttpAsync(_redis.ConnectionString, Blobs, [$"--AudioGrains:Processing:TempDirectory={Dir.Folder("temp")}", .. Configuration]);
+        Http = new HttpClient { BaseAddress = Silo.HttpAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    /// <summary>Files under the blob store's folder (what a request left behind), relative to it.</summary>
+    public IReadOnlyList<string> StoredFiles(string prefix = "") =>
+        Directory.Exists(System.IO.Path.Combine(Blobs, prefix))
+            ? Directory.EnumerateFiles(System.IO.Path.Combine(Blobs, prefix), "*", SearchOption.AllDirectories).Select(f => System.IO.Path.GetRelativePath(Blobs, f)).ToList()
+            : [];
+
+    public Task DisposeAsync()
+    {
+        Http?.Dispose();
+        Silo?.Dispose();
+        _redis?.Dispose();
+        Dir.Dispose();
+        return Task.CompletedTask;
+    }
+}
