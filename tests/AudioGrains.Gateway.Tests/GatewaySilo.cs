@@ -6,7 +6,7 @@ namespace AudioGrains.Gateway.Tests;
 /// A real cluster serving HTTP for a test class: redis-server and one AudioGrains.Silo process with the HTTP API on a
 /// free loopback port, its blobs in a temp folder the tests can look into.
 /// </summary>
-public sealed class GatewaySilo : IAsyncLifetime
+public class GatewaySilo : IAsyncLifetime
 {
     private RedisServer? _redis;
 
