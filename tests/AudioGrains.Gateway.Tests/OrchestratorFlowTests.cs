@@ -54,8 +54,8 @@ public sealed class OrchestratorFlowTests(GatewaySilo cluster, ITestOutputHelper
         Assert.Equal(100, polled.GetProperty("progress").GetInt32());
         Assert.NotEqual(JsonValueKind.Null, polled.GetProperty("completed_at").ValueKind);
         Assert.NotEqual(JsonValueKind.Null, polled.GetProperty("expires_at").ValueKind);
-        var output = polled.GetProperty("loudness").GetProperty("output");
-        Assert.InRange(output.GetProperty("integrated_lufs").GetDouble(), -23.5, -22.5);
+        var reported = polled.GetProperty("loudness").GetProperty("output");
+        Assert.InRange(reported.GetProperty("integrated_lufs").GetDouble(), -23.5, -22.5);
 
         // The download: WebM/Opus, named after the upload with the format's extension, decoding to -23 LUFS.
         using var download = await cluster.Http.GetAsync($"/jobs/{id}/download");
