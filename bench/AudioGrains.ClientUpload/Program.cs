@@ -1,0 +1,24 @@
+using AudioGrains.Abstractions;
+using AudioGrains.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// bench: upload one file through the client library alone and print the job id.
+//   dotnet AudioGrains.ClientUpload.dll REDIS_HOST:PORT FILE
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: AudioGrains.ClientUpload REDIS_HOST:PORT FILE");
+    return 2;
+}
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+builder.Services.AddAudioGrainsClient(o => o.Redis = args[0]);
+using var host = builder.Build();
+await host.StartAsync();
+var client = host.Services.GetRequiredService<IAudioGrainsClient>();
+await using var input = File.OpenRead(args[1]);
+var id = await client.SubmitAsync(input, Path.GetFileName(args[1]), NormalizeOptions.Default with { OutputFormat = "wav" });
+Console.WriteLine($"{{\"job_id\":\"{id}\"}}");
+await host.StopAsync();
+return 0;
