@@ -71,7 +71,8 @@ public sealed class JobCluster : IAsyncDisposable
         builder.ConfigureSiloHost((silo, host) =>
         {
             host.Configuration.AddInMemoryCollection(spec.Settings);
-            // The test's hooks replace the silo's defaults (AddAudioGrainsJobs adds those with TryAdd).
+            // The interceptor replaces the silo's default (AddAudioGrainsJobs adds it with TryAdd); the observer joins
+            // whatever others the silo has.
             host.Services.AddSingleton<IWorkInterceptor>(new ProbeInterceptor(jobs.Probe, silo.SiloName));
             host.Services.AddSingleton<IJobObserver>(new ProbeObserver(jobs.Probe, silo.SiloName));
             if (spec.BlobStore is { } store) host.Services.AddSingleton(store);
