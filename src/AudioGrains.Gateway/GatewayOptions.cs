@@ -41,7 +41,7 @@ public sealed record GatewayOptions
     /// <summary>Tries of one callback delivery, the first included (connection errors, timeouts, 5xx and 429 are tried again).</summary>
     public int CallbackMaxAttempts { get; init; } = 8;
 
-    /// <summary>Wait before the second try; it doubles for each further one (with jitter), up to <see cref="CallbackRetryMaxDelay"/>: 8 tries span about 10 minutes.</summary>
+    /// <summary>Wait before the second try; it doubles for each further one (times a jitter of 0.5-1), up to <see cref="CallbackRetryMaxDelay"/>: 8 tries span 5 to 10 minutes.</summary>
     public TimeSpan CallbackRetryBaseDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest wait between tries, also the cap on a receiver's Retry-After.</summary>
