@@ -16,9 +16,8 @@
 # build stage; the image's 10.0 SDK is used as is. Override with --build-arg SDK_IMAGE=...
 
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-# The silo is a generic host (no ASP.NET Core); switch to dotnet/aspnet:10.0 if it
-# gains HTTP endpoints (e.g. for health probes).
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0
+# Every silo references the gateway (completion callbacks, the optional HTTP API): ASP.NET Core runtime.
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /source

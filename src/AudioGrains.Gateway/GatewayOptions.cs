@@ -31,8 +31,24 @@ public sealed record GatewayOptions
     /// <summary>Callbacks may go to loopback, link-local and private addresses (off: refused, so a request cannot reach the cluster's own network).</summary>
     public bool AllowPrivateCallbacks { get; init; }
 
-    /// <summary>Key of the HMAC-SHA256 signature over each callback body (header X-AudioGrains-Signature); empty: a key made at start.</summary>
+    /// <summary>
+    /// Key of the HMAC-SHA256 signature over each callback body (header X-AudioGrains-Signature), at least 16 characters;
+    /// receivers verify with the same key. Empty: callbacks are off and a callback_url is refused (a key made at start
+    /// would differ per silo and be unknown to every receiver, so its signatures could not be checked).
+    /// </summary>
     public string CallbackSigningKey { get; init; } = "";
+
+    /// <summary>Tries of one callback delivery, the first included (connection errors, timeouts, 5xx and 429 are tried again).</summary>
+    public int CallbackMaxAttempts { get; init; } = 8;
+
+    /// <summary>Wait before the second try; it doubles for each further one (times a jitter of 0.5-1), up to <see cref="CallbackRetryMaxDelay"/>: 8 tries span 5 to 10 minutes.</summary>
+    public TimeSpan CallbackRetryBaseDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between tries, also the cap on a receiver's Retry-After.</summary>
+    public TimeSpan CallbackRetryMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time one callback request may take, connection included.</summary>
+    public TimeSpan CallbackTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public IEnumerable<string> Validate()
     {
@@ -44,5 +60,10 @@ public sealed record GatewayOptions
         if (MaxActiveJobs < 1) yield return "AudioGrains:Http:MaxActiveJobs must be at least 1";
         if (MaxListLimit < 1) yield return "AudioGrains:Http:MaxListLimit must be at least 1";
         if (ApiKeys.Any(string.IsNullOrWhiteSpace)) yield return "AudioGrains:Http:ApiKeys must not hold empty keys";
+        if (CallbackSigningKey.Length is > 0 and < 16) yield return "AudioGrains:Http:CallbackSigningKey must be empty (no callbacks) or at least 16 characters";
+        if (CallbackMaxAttempts < 1) yield return "AudioGrains:Http:CallbackMaxAttempts must be at least 1";
+        if (CallbackRetryBaseDelay <= TimeSpan.Zero) yield return "AudioGrains:Http:CallbackRetryBaseDelay must be positive";
+        if (CallbackRetryMaxDelay < CallbackRetryBaseDelay) yield return "AudioGrains:Http:CallbackRetryMaxDelay must not be below CallbackRetryBaseDelay";
+        if (CallbackTimeout <= TimeSpan.Zero) yield return "AudioGrains:Http:CallbackTimeout must be positive";
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AudioGrains.Abstractions;
 using AudioGrains.Client;
+using AudioGrains.Gateway.Callbacks;
 using AudioGrains.Media;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,8 +24,8 @@ public static partial class JobEndpoints
     {
         var jobs = app.MapGroup("/jobs").WithTags("jobs");
 
-        jobs.MapPost("", (HttpContext http, AudioGrainsClient client, IOptions<GatewayOptions> options, AdmissionControl admission, ILoggerFactory logs) =>
-                SubmitAsync(http, client, options.Value, admission, logs.CreateLogger(typeof(JobSubmission))))
+        jobs.MapPost("", (HttpContext http, AudioGrainsClient client, IOptions<GatewayOptions> options, CallbackUrlPolicy callbacks, AdmissionControl admission,
+                ILoggerFactory logs) => SubmitAsync(http, client, options.Value, callbacks, admission, logs.CreateLogger(typeof(JobSubmission))))
             .RequireRateLimiting(GatewayRateLimits.Submissions)
             .DisableAntiforgery()
             .WithSummary("Submit a file: multipart/form-data with \"file\" and the string flags")
@@ -55,10 +56,11 @@ public static partial class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, AudioGrainsClient client, GatewayOptions options, AdmissionControl admission, ILogger logger)
+    private static async Task<IResult> SubmitAsync(HttpContext http, AudioGrainsClient client, GatewayOptions options, CallbackUrlPolicy callbacks,
+        AdmissionControl admission, ILogger logger)
     {
         if (await admission.RefusalAsync(http.RequestAborted) is { } busy) return busy;
-        return await new JobSubmission(client, options, logger).HandleAsync(http);
+        return await new JobSubmission(client, options, callbacks, logger).HandleAsync(http);
     }
 
     private static async Task<IResult> GetAsync(string id, AudioGrainsClient client, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AudioGrains.Abstractions;
 using AudioGrains.Client;
+using AudioGrains.Gateway.Callbacks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -15,7 +16,7 @@ namespace AudioGrains.Gateway;
 /// into the cluster in blocks (never buffered whole) and refused the moment it passes the limit — then starts the
 /// job. Whatever went wrong after the first block, the blocks sent are deleted.
 /// </summary>
-public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions options, ILogger logger)
+public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions options, CallbackUrlPolicy callbacks, ILogger logger)
 {
     private const int MaxFieldBytes = 8 * 1024;
     private const int MaxSections = 32;
@@ -86,7 +87,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             if (fileName is null) throw Invalid("the form has no field \"file\" with the audio");
             if (inputBytes == 0) throw new AudioGrainsException(ErrorCodes.EmptyInput, $"\"{JobForm.Printable(fileName)}\" is empty");
             var normalize = form.ToOptions();
-            var callback = CallbackUrl(form.CallbackUrl);
+            var callback = await CallbackUrlAsync(form.CallbackUrl, ct);
 
             if (earlier is not null)
             {
@@ -128,12 +129,12 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
         }
     }
 
-    private string? CallbackUrl(string? url)
+    /// <summary>Only http(s), and no loopback, link-local or private address unless configuration allows them.</summary>
+    private async Task<string?> CallbackUrlAsync(string? url, CancellationToken ct)
     {
         if (url is null) return null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"callback_url \"{JobForm.Printable(url)}\" is not an absolute http(s) URL");
-        return uri.AbsoluteUri;
+        var check = await callbacks.CheckAsync(url, ct);
+        return check.IsAllowed ? check.Url!.AbsoluteUri : throw new AudioGrainsException(check.ErrorCode, check.Refusal ?? "callback_url is refused");
     }
 
     /// <summary>Deletes the blocks of a refused upload; it must not hide the error that refused it.</summary>

@@ -44,7 +44,8 @@ public static class AudioGrainsServices
         services.TryAddSingleton<ChunkActivity>();
         services.TryAddSingleton<WorkRunner>();
         services.TryAddSingleton<IWorkInterceptor, NoWorkInterceptor>();
-        services.TryAddSingleton<IJobObserver, NoJobObserver>();
+        // Observers are added (AddSingleton<IJobObserver>) by whoever listens; the job tells them all through this.
+        services.TryAddSingleton<JobObservers>();
         services.TryAddSingleton<InputIngestor>();
         services.TryAddSingleton<FanOut>();
         services.AddSingleton<IJobPhase, ProbePhase>();

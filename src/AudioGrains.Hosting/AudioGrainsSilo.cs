@@ -1,4 +1,5 @@
 using System.Net;
+using AudioGrains.Gateway.Callbacks;
 using AudioGrains.Grains;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Storage;
@@ -36,6 +37,8 @@ public static class AudioGrainsSilo
             services.AddSingleton<IBlobStore>(new S3BlobStore(s3));
         }
         services.AddAudioGrainsJobs(config, host.DataDirectory);
+        // Any silo may run a job to its end, whether or not it serves HTTP: each one can deliver its callback.
+        services.AddAudioGrainsCallbacks(config);
 
         builder.UseOrleans(silo =>
         {

@@ -37,7 +37,7 @@ public static class SiloHost
         configureLogging(web);
         var silo = web.AddAudioGrainsSilo();
         web.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(silo.Address), http.Port));
-        web.Services.AddValidatedOptions<GatewayOptions>(web.Configuration, GatewayOptions.Section, o => o.Validate());
+        web.Services.AddGatewayOptions(web.Configuration);
         web.Services.AddAudioGrainsGateway();
         web.Services.AddHealthChecks().AddSiloReadiness(silo);
         var app = web.Build();

@@ -19,7 +19,7 @@ public sealed class JobGrain(
     BlobStaging staging,
     IEnumerable<IJobPhase> phases,
     FanOut fanOut,
-    IJobObserver observer,
+    JobObservers observer,
     IOptions<ProcessingOptions> options,
     SiloIdentity silo,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AudioGrains.Abstractions;
+using AudioGrains.Gateway.Callbacks;
 using AudioGrains.Grains;
 using AudioGrains.Grains.Chunks;
 using AudioGrains.Grains.Jobs;
@@ -37,8 +38,9 @@ public sealed record JobClusterSpec
 
 /// <summary>
 /// An in-process Orleans cluster (Microsoft.Orleans.TestingHost's InProcessTestCluster: real silos in this process,
-/// joined by the in-memory transport, no socket) that runs jobs exactly as a silo does (AddAudioGrainsJobs, memory or
-/// shared grain storage, in-memory reminders), over one blob folder, with a <see cref="JobProbe"/> in every silo.
+/// joined by the in-memory transport, no socket) that runs jobs exactly as a silo does (AddAudioGrainsJobs and
+/// AddAudioGrainsCallbacks, memory or shared grain storage, in-memory reminders), over one blob folder, with a
+/// <see cref="JobProbe"/> in every silo.
 /// </summary>
 public sealed class JobCluster : IAsyncDisposable
 {
@@ -71,11 +73,13 @@ public sealed class JobCluster : IAsyncDisposable
         builder.ConfigureSiloHost((silo, host) =>
         {
             host.Configuration.AddInMemoryCollection(spec.Settings);
-            // The test's hooks replace the silo's defaults (AddAudioGrainsJobs adds those with TryAdd).
+            // The interceptor replaces the silo's default (AddAudioGrainsJobs adds it with TryAdd); the observer joins
+            // whatever others the silo has.
             host.Services.AddSingleton<IWorkInterceptor>(new ProbeInterceptor(jobs.Probe, silo.SiloName));
             host.Services.AddSingleton<IJobObserver>(new ProbeObserver(jobs.Probe, silo.SiloName));
             if (spec.BlobStore is { } store) host.Services.AddSingleton(store);
             host.Services.AddAudioGrainsJobs(host.Configuration, jobs.DataDirectory);
+            host.Services.AddAudioGrainsCallbacks(host.Configuration);
             WrapPhases(host.Services, jobs.Probe, typeof(ProbePhase), typeof(DecodePhase));
         });
         builder.ConfigureSilo((_, silo) =>
@@ -114,7 +118,7 @@ public sealed class JobCluster : IAsyncDisposable
     public IJobGrain Job(string jobId) => Grains.GetGrain<IJobGrain>(jobId);
 
     /// <summary>Stages the input in the blob store, as the gateway's ingest does, and starts the job.</summary>
-    public async Task<JobStatus> StartJobAsync(string jobId, string inputPath, NormalizeOptions options)
+    public async Task<JobStatus> StartJobAsync(string jobId, string inputPath, NormalizeOptions options, string? callbackUrl = null)
     {
         var key = JobBlobKeys.Input(jobId);
         if (Spec.BlobStore is { } store)
@@ -134,6 +138,7 @@ public sealed class JobCluster : IAsyncDisposable
             InputBytes = new FileInfo(inputPath).Length,
             Options = options,
             CorrelationId = jobId,
+            CallbackUrl = callbackUrl,
         });
     }
 
