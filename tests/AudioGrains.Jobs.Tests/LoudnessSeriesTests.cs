@@ -2,12 +2,13 @@ using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Jobs.Tests.Harness;
 using AudioGrains.Testing;
+using Xunit.Abstractions;
 
 namespace AudioGrains.Jobs.Tests;
 
 /// <summary>The short-term loudness a completed job keeps for its chart, from its chunks' statistics.</summary>
 [Collection(JobClusterCollection.Name)]
-public sealed class LoudnessSeriesTests(JobClusterFixture fixture)
+public sealed class LoudnessSeriesTests(JobClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(60);
 
@@ -38,6 +39,7 @@ public sealed class LoudnessSeriesTests(JobClusterFixture fixture)
         Assert.False(status.Report.PeakLimited);
         Assert.Equal(-6.93, gain, 0.1); // the integrated loudness is about −16.07 LUFS (both halves pass the gates)
         const double loud = -13.47, quiet = -23.47;
+        output.WriteLine(TestAudio.F($"gain {gain:F3} dB; input 0-19 s {series.InputLufs[..20].Min():F3}..{series.InputLufs[..20].Max():F3}, 23-39 s {series.InputLufs[23..].Min():F3}..{series.InputLufs[23..].Max():F3}; largest |output - input - gain| {series.InputLufs.Zip(series.OutputLufs).Max(p => Math.Abs(p.Second - p.First - gain)):E1}"));
         for (var p = 0; p < 20; p++) Assert.Equal(loud, series.InputLufs[p], 0.5);
         for (var p = 23; p < 40; p++) Assert.Equal(quiet, series.InputLufs[p], 0.5);
         // Nothing but the one gain lies between the input's meter and the chunks' statistics here.
