@@ -23,4 +23,8 @@ public interface IJobGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct = default);
+
+    /// <summary>A completed job's short-term loudness before and after, from its chunks' statistics. Fails with not-found while there is none.</summary>
+    [AlwaysInterleave]
+    Task<LoudnessSeries> GetLoudnessSeriesAsync(CancellationToken ct = default);
 }

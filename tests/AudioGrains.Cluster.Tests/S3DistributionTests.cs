@@ -33,11 +33,12 @@ public sealed class S3DistributionTests(ITestOutputHelper output)
             "normalize", input, "-o", single, "--chunk-seconds", "2", "--denoise", "stationary");
         Assert.Equal(await File.ReadAllBytesAsync(single), await File.ReadAllBytesAsync(clustered));
 
-        // Nothing went through the folder the silos were also given, and the bucket holds only the output.
+        // Nothing went through the folder the silos were also given, and the bucket holds only the output and its
+        // loudness series (ListAsync is in ordinal order).
         Assert.Empty(Directory.EnumerateFileSystemEntries(cluster.DataDirectory));
         var left = new List<string>();
         await foreach (var key in cluster.S3Store.ListAsync($"jobs/{jobId}/")) left.Add(key);
-        Assert.Equal([status.OutputKey!], left);
+        Assert.Equal([$"jobs/{jobId}/loudness.series", status.OutputKey!], left);
         // Every staged copy the silos made for ffmpeg is gone.
         var temps = Directory.EnumerateDirectories(cluster.Files.Path, "silo-temp-*").ToList();
         Assert.Equal(3, temps.Count);

@@ -45,4 +45,10 @@ public static class JobBlobKeys
     public static string NoiseProfile(string jobId) => $"jobs/{jobId}/work/noise.profile";
 
     public static string Output(string jobId, string extension) => $"jobs/{jobId}/output{extension}";
+
+    /// <summary>The input's short-term loudness, written by the decode, read when the job is assembled.</summary>
+    public static string InputLoudness(string jobId) => $"jobs/{jobId}/work/input.loudness";
+
+    /// <summary>The short-term loudness before and after (LoudnessSeries): kept with the output until the job expires.</summary>
+    public static string LoudnessSeries(string jobId) => $"jobs/{jobId}/loudness.series";
 }

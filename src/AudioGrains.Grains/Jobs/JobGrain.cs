@@ -133,6 +133,8 @@ public sealed class JobGrain(
             ? throw new AudioGrainsException(ErrorCodes.NotFound, $"job {JobId} has no output{(Exists ? $" (it is {S.Phase.ToString().ToLowerInvariant()})" : "")}")
             : Workspace.ReadAsync(key, offset, count, ct);
 
+    public Task<LoudnessSeries> GetLoudnessSeriesAsync(CancellationToken ct) => JobLoudnessSeries.ReadAsync(Workspace, Exists && S.Phase == JobPhase.Completed, ct);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != PulseReminder) return;

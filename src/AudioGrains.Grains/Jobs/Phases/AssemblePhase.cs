@@ -31,6 +31,7 @@ public sealed class AssemblePhase(
         var watch = Stopwatch.StartNew();
 
         var (merged, gain) = await OutputLevel.ComputeAsync(run, ct);
+        await JobLoudnessSeries.WriteAsync(run, gain.GainDb, ct);
         var note = !spec.Options.NormalizeVolume ? "loudness normalization was off"
             : !double.IsFinite(merged.IntegratedLufs) ? "the input is silent or shorter than one 400 ms gating block: no gain was applied"
             : gain.PeakLimited ? $"the true-peak ceiling of {spec.Options.TruePeakCeilingDbtp} dBTP kept the gain from reaching {spec.Options.TargetLufs} LUFS"

@@ -39,6 +39,7 @@ public sealed class DecodePhase(
 
         var layout = JobPlanner.Layout(spec.Options, media, frames, processing.Value.EncodeSegmentSeconds, spec.FileName);
         run.State.Input = inputMeter.Result().ToReport();
+        await JobLoudnessSeries.WriteInputAsync(workspace, inputMeter.SegmentEnergies, inputMeter.SegmentLength, ct);
         run.State.Layout = layout;
         run.State.StepSeconds["decode"] = watch.Elapsed.TotalSeconds;
         logger.LogInformation("Job {JobId} decoded {Frames} frames at {SampleRate} Hz, {Channels} ch into {ChunkCount} chunks",

@@ -1,0 +1,12 @@
+using AudioGrains.Testing;
+
+namespace AudioGrains.Jobs.Tests;
+
+/// <summary>A test that needs headless Chromium: skipped, saying why and how to install it, only when there is none.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (HeadlessBrowser.MissingReason is { } reason) Skip = reason;
+    }
+}
