@@ -80,6 +80,10 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     public Task<byte[]> ReadOutputAsync(string jobId, long offset, int count, CancellationToken ct = default) =>
         CallAsync(() => Job(jobId).ReadOutputAsync(offset, count, ct), ct);
 
+    /// <summary>A completed job's short-term loudness over time, before and after (not-found while it has none).</summary>
+    public Task<LoudnessSeries> GetLoudnessSeriesAsync(string jobId, CancellationToken ct = default) =>
+        CallAsync(() => Job(jobId).GetLoudnessSeriesAsync(ct), ct);
+
     /// <inheritdoc />
     public Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).CancelAsync(), ct);
 

@@ -53,7 +53,38 @@ public static partial class JobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
+
+        jobs.MapGet("/{id}/loudness.svg", LoudnessChartAsync)
+            .RequireRateLimiting(GatewayRateLimits.Reads)
+            .WithSummary("Short-term loudness over time, before and after, with the target and the true-peak ceiling (SVG)")
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone);
+
+        jobs.MapGet("/{id}/view", ViewAsync)
+            .RequireRateLimiting(GatewayRateLimits.Reads)
+            .WithSummary("The job as a page for a browser: its fields and, once completed, the loudness chart")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
+    }
+
+    private static async Task<IResult> LoudnessChartAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    {
+        var (status, problem) = await FindAsync(id, client, ct);
+        if (problem is not null) return problem;
+        if (status!.Phase != JobPhase.Completed)
+            return ApiProblems.Of(ErrorCodes.NotReady, $"job {id} has no loudness chart: it is {JobDocument.StatusOf(status.Phase)}");
+        var options = status.Options ?? NormalizeOptions.Default;
+        var series = await client.GetLoudnessSeriesAsync(id, ct);
+        return Results.Content(LoudnessChart.Render(series, options.TargetLufs, options.TruePeakCeilingDbtp, status.FileName ?? id), "image/svg+xml");
+    }
+
+    private static async Task<IResult> ViewAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    {
+        var (status, problem) = await FindAsync(id, client, ct);
+        return problem ?? Results.Content(JobPage.Render(JobDocument.From(status!)), "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext http, AudioGrainsClient client, GatewayOptions options, CallbackUrlPolicy callbacks,

@@ -1,6 +1,7 @@
-using AudioGrains.Testing;
+using Xunit;
 
-namespace AudioGrains.Jobs.Tests;
+
+namespace AudioGrains.Testing;
 
 /// <summary>A test that needs headless Chromium: skipped, saying why and how to install it, only when there is none.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
