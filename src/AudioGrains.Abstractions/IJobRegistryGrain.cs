@@ -1,11 +1,9 @@
-using Orleans.Concurrency;
-
 namespace AudioGrains.Abstractions;
 
 /// <summary>
 /// The cluster's list of jobs (one grain, <see cref="Key"/>): the newest jobs by creation, bounded, and the set of jobs
 /// not yet ended. Jobs record themselves; the gateway lists, counts and sweeps through it. The answers that ask the
-/// jobs themselves interleave with the jobs' notices, so a slow sweep never holds up a job.
+/// jobs themselves interleave with the jobs' notices (the grain is reentrant), so a slow sweep never holds up a job.
 /// </summary>
 public interface IJobRegistryGrain : IGrainWithStringKey
 {
@@ -25,18 +23,15 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> ListAsync(int limit);
 
     /// <summary>Counts by status and byte totals over the listed jobs (asks each job), and the active count.</summary>
-    [AlwaysInterleave]
     Task<JobStats> StatsAsync();
 
     /// <summary>
     /// Jobs not yet ended, from the registry's own set (cheap); a set not checked for a while is checked first against
     /// the jobs' statuses (a bounded number of them), so a lost notice cannot hold admission shut.
     /// </summary>
-    [AlwaysInterleave]
     Task<int> ActiveCountAsync();
 
     /// <summary>Expires every listed job past its expiry time and unlists the jobs that no longer exist.</summary>
-    [AlwaysInterleave]
     Task<JobCleanup> CleanupAsync();
 }
 

@@ -74,17 +74,19 @@ public sealed partial class JobGrain(
         if (!Exists)
         {
             state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow };
-            await Lifetime.TellStartedAsync(S.CreatedAt);
             try
             {
                 spec.Options.Validated();
             }
             catch (AudioGrainsException e)
             {
+                await Lifetime.TellStartedAsync(S.CreatedAt);
                 await FailAsync(e.Code, e.Message, deadLetter: false);
                 return Status();
             }
             await WriteAsync();
+            // Once saved: the registry's checks ask the job, and an unsaved job answers that it does not exist.
+            await Lifetime.TellStartedAsync(S.CreatedAt);
             logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
                 JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
         }

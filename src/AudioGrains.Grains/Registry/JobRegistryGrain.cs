@@ -2,13 +2,17 @@ using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace AudioGrains.Grains.Registry;
 
 /// <summary>
 /// The cluster's job list (<see cref="IJobRegistryGrain"/>): the bookkeeping is <see cref="JobRegistryState"/>'s;
-/// this grain persists it and asks the jobs for their statuses where an answer needs them.
+/// this grain persists it and asks the jobs for their statuses where an answer needs them. Reentrant: a job's notice
+/// is answered while a sweep waits on jobs (one of which may be the job waiting on its notice); the state changes
+/// between awaits only, and the writes go one at a time.
 /// </summary>
+[Reentrant]
 public sealed class JobRegistryGrain(
     [PersistentState("registry", JobStorage.Name)] IPersistentState<JobRegistryState> state,
     IOptions<ProcessingOptions> options,
@@ -20,7 +24,7 @@ public sealed class JobRegistryGrain(
     /// <summary>Active jobs checked per stale count: the count stays cheap; a few counts clear a large stale set.</summary>
     private const int ActiveChecksPerCount = 100;
 
-    /// <summary>The answers that ask jobs interleave with the notices: one write at a time.</summary>
+    /// <summary>Calls interleave: one write at a time.</summary>
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private DateTimeOffset _activeCheckedAt = DateTimeOffset.MinValue;
