@@ -90,6 +90,28 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     /// <inheritdoc />
     public Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).RetryAsync(), ct);
 
+    /// <inheritdoc />
+    public Task DeleteAsync(string jobId, CancellationToken ct = default) => CallAsync(async () =>
+    {
+        await Job(jobId).DeleteAsync();
+        return true;
+    }, ct);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JobStatus>> ListAsync(int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var ids = await CallAsync(() => JobRegistry.Of(cluster).ListAsync(limit), ct);
+        var statuses = new List<JobStatus>(ids.Count);
+        // A few calls at a time: a listing of a thousand jobs must not flood the cluster.
+        foreach (var batch in ids.Chunk(ListCallsInFlight))
+            statuses.AddRange(await Task.WhenAll(batch.Select(id => GetStatusAsync(id, ct))));
+        return [.. statuses.Where(s => s.Exists)];
+    }
+
+    /// <summary>Status calls in flight at once while listing.</summary>
+    private const int ListCallsInFlight = 16;
+
     /// <summary>Starts a job from an input already in the cluster's store (the embedded CLI's path).</summary>
     public Task<JobStatus> StartAsync(string jobId, JobSpec spec) => Job(jobId).StartAsync(spec);
 

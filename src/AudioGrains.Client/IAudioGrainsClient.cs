@@ -40,4 +40,17 @@ public interface IAudioGrainsClient
 
     /// <summary>Re-runs a dead-lettered job from the phase that failed.</summary>
     Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Deletes the job: stops it if it runs, deletes its input, output and working data, and forgets it (its status
+    /// then has <see cref="JobStatus.Exists"/> false; the same content may be submitted again as a new job). No effect
+    /// on an unknown id.
+    /// </summary>
+    Task DeleteAsync(string jobId, CancellationToken ct = default);
+
+    /// <summary>
+    /// The newest jobs, newest first, at most <paramref name="limit"/>, from the cluster's job list (which keeps a
+    /// bounded number of the newest); jobs deleted meanwhile are left out.
+    /// </summary>
+    Task<IReadOnlyList<JobStatus>> ListAsync(int limit, CancellationToken ct = default);
 }

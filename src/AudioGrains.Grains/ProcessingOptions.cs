@@ -44,6 +44,18 @@ public sealed record ProcessingOptions
     /// <summary>This silo's private folder for staged copies of blobs (inputs ffmpeg reads, outputs it writes); empty: the system's temp folder.</summary>
     public string TempDirectory { get; init; } = "";
 
+    /// <summary>How long a finished (completed, failed or cancelled) job keeps its blobs; then it expires.</summary>
+    public TimeSpan ResultTtl { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>The job registry lists at most this many jobs, the newest.</summary>
+    public int MaxListedJobs { get; init; } = 1000;
+
+    /// <summary>
+    /// The registry's set of active jobs is checked against the jobs' statuses at most this often, when it is counted
+    /// (a job that ended without telling the registry must not count forever).
+    /// </summary>
+    public TimeSpan ActiveJobsRecheck { get; init; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
         if (MaxConcurrentChunks < 1) yield return "MaxConcurrentChunks must be at least 1";
@@ -55,6 +67,9 @@ public sealed record ProcessingOptions
         if (MaxInputBytes < 1) yield return "MaxInputBytes must be positive";
         if (MinFreeBytes < 0) yield return "MinFreeBytes must not be negative";
         if (BlockFrames < 256) yield return "BlockFrames must be at least 256";
+        if (ResultTtl <= TimeSpan.Zero) yield return "ResultTtl must be positive";
+        if (MaxListedJobs < 1) yield return "MaxListedJobs must be at least 1";
+        if (ActiveJobsRecheck < TimeSpan.Zero) yield return "ActiveJobsRecheck must not be negative";
         if (!(double.IsFinite(EncodeSegmentSeconds) && EncodeSegmentSeconds is >= 1 and <= 3600)) yield return "EncodeSegmentSeconds must be from 1 to 3600";
     }
 }

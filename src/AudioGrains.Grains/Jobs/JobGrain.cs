@@ -13,7 +13,7 @@ namespace AudioGrains.Grains.Jobs;
 /// by <see cref="JobTransitions"/>. The loop runs in the background (never inside a grain call, so status stays
 /// answerable); a reminder restarts it on another silo after a crash, and it resumes from the persisted state.
 /// </summary>
-public sealed class JobGrain(
+public sealed partial class JobGrain(
     [PersistentState("job", JobStorage.Name)] IPersistentState<JobState> state,
     IBlobStore blobs,
     BlobStaging staging,
@@ -27,7 +27,7 @@ public sealed class JobGrain(
     private const string PulseReminder = "job-pulse";
     private static readonly TimeSpan PulsePeriod = TimeSpan.FromMinutes(1);
 
-    /// <summary>After a cancel, the job's blobs are deleted once more this much later: a chunk that ignored its cancellation may have written since.</summary>
+    /// <summary>After a cancel or a delete, the job's blobs are deleted once more this much later: a chunk that ignored its cancellation may have written since.</summary>
     private static readonly TimeSpan CancelSweepDelay = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<JobPhase, IJobPhase> _phases = phases.ToDictionary(p => p.Phase);
@@ -58,6 +58,7 @@ public sealed class JobGrain(
                 JobId, silo.Name, S.Phase, unit, completed, total);
             StartLoop();
         }
+        else if (Exists) StartExpiryTimer();
         return Task.CompletedTask;
     }
 
@@ -79,10 +80,13 @@ public sealed class JobGrain(
             }
             catch (AudioGrainsException e)
             {
+                await Lifetime.TellStartedAsync(S.CreatedAt);
                 await FailAsync(e.Code, e.Message, deadLetter: false);
                 return Status();
             }
             await WriteAsync();
+            // Once saved: the registry's checks ask the job, and an unsaved job answers that it does not exist.
+            await Lifetime.TellStartedAsync(S.CreatedAt);
             logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
                 JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
         }
@@ -95,7 +99,12 @@ public sealed class JobGrain(
         return Status();
     }
 
-    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Status());
+    public async Task<JobStatus> GetStatusAsync()
+    {
+        // The lazy check: a job past its expiry answers expired, whether or not its reminder or timer has fired.
+        if (Exists && Lifetime.IsDue(S, DateTimeOffset.UtcNow)) await ExpireSafelyAsync();
+        return Status();
+    }
 
     public async Task<JobStatus> CancelAsync()
     {
@@ -104,39 +113,58 @@ public sealed class JobGrain(
         await StopLoopAsync();
         var from = S.Phase;
         S.MarkCancelled(DateTimeOffset.UtcNow);
+        Lifetime.SetExpiresAt(S);
         await Workspace.DeleteAllAsync();
         await WriteAsync();
         await UnregisterPulseAsync();
-        this.RegisterGrainTimer(static (job, _) => job.SweepCancelledAsync(), this,
-            new GrainTimerCreationOptions(CancelSweepDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        StartSweep();
         observer.PhaseChanged(JobId, from, JobPhase.Cancelled);
         logger.LogInformation("Job {JobId} cancelled", JobId);
+        await EndedAsync();
         return Status();
     }
 
     public async Task<JobStatus> RetryAsync()
     {
-        if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return Status();
-        var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && await Workspace.HasWorkingPcmAsync());
-        JobTransitions.Enter(S, to);
-        S.ClearFailure();
-        await WriteAsync();
-        await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
-        observer.PhaseChanged(JobId, JobPhase.Failed, to);
-        logger.LogInformation("Job {JobId} retried by an operator from phase {Phase}", JobId, S.Phase);
-        StartLoop();
-        return Status();
+        await _lifetimeLock.WaitAsync();
+        try
+        {
+            if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return Status();
+            var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && await Workspace.HasWorkingPcmAsync());
+            JobTransitions.Enter(S, to);
+            S.ClearFailure();
+            await WriteAsync();
+            await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
+            await StopExpiryAsync();
+            await Lifetime.TellStartedAsync(S.CreatedAt);
+            observer.PhaseChanged(JobId, JobPhase.Failed, to);
+            logger.LogInformation("Job {JobId} retried by an operator from phase {Phase}", JobId, S.Phase);
+            StartLoop();
+            return Status();
+        }
+        finally
+        {
+            _lifetimeLock.Release();
+        }
     }
 
-    public Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct) =>
-        !Exists || S.Phase != JobPhase.Completed || S.OutputKey is not { } key
+    public async Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct)
+    {
+        if (Exists && Lifetime.IsDue(S, DateTimeOffset.UtcNow)) await ExpireSafelyAsync();
+        return !Exists || S.Phase != JobPhase.Completed || S.OutputKey is not { } key
             ? throw new AudioGrainsException(ErrorCodes.NotFound, $"job {JobId} has no output{(Exists ? $" (it is {S.Phase.ToString().ToLowerInvariant()})" : "")}")
-            : Workspace.ReadAsync(key, offset, count, ct);
+            : await Workspace.ReadAsync(key, offset, count, ct);
+    }
 
     public Task<LoudnessSeries> GetLoudnessSeriesAsync(CancellationToken ct) => JobLoudnessSeries.ReadAsync(Workspace, Exists && S.Phase == JobPhase.Completed, ct);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == ExpiryReminder)
+        {
+            await ReceiveExpiryReminderAsync();
+            return;
+        }
         if (reminderName != PulseReminder) return;
         if (!Exists || S.Phase.IsTerminal()) await UnregisterPulseAsync();
         else StartLoop();
@@ -201,12 +229,17 @@ public sealed class JobGrain(
     private async Task MoveAsync(JobPhase from, JobPhase to)
     {
         JobTransitions.Enter(S, to);
-        if (to == JobPhase.Completed) S.CompletedAt = DateTimeOffset.UtcNow;
+        if (to == JobPhase.Completed)
+        {
+            S.CompletedAt = DateTimeOffset.UtcNow;
+            Lifetime.SetExpiresAt(S);
+        }
         await WriteAsync();
         observer.PhaseChanged(JobId, from, to);
         if (to != JobPhase.Completed) return;
         await Workspace.DeleteIntermediatesAsync();
         await UnregisterPulseAsync();
+        await EndedAsync();
     }
 
     /// <summary>
@@ -271,15 +304,21 @@ public sealed class JobGrain(
     {
         var from = S.Phase;
         S.MarkFailed(code, message, deadLetter, DateTimeOffset.UtcNow);
+        Lifetime.SetExpiresAt(S);
         if (!deadLetter) await Workspace.DeleteAllAsync();
         await WriteAsync();
         await UnregisterPulseAsync();
         observer.PhaseChanged(JobId, from, JobPhase.Failed);
+        await EndedAsync();
     }
 
-    private async Task SweepCancelledAsync()
+    private void StartSweep() =>
+        this.RegisterGrainTimer(static (job, _) => job.SweepAsync(), this,
+            new GrainTimerCreationOptions(CancelSweepDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+
+    private async Task SweepAsync()
     {
-        if (S.Phase == JobPhase.Cancelled) await Workspace.DeleteAllAsync();
+        if (!Exists || S.Phase == JobPhase.Cancelled) await Workspace.DeleteAllAsync();
     }
 
     /// <summary>Saves the state; what callers see (<see cref="GetStatusAsync"/>) is what was last saved.</summary>
@@ -298,11 +337,7 @@ public sealed class JobGrain(
         }
     }
 
-    private async Task UnregisterPulseAsync()
-    {
-        var reminder = await this.GetReminder(PulseReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
-    }
+    private Task UnregisterPulseAsync() => UnregisterReminderAsync(PulseReminder);
 
     private JobStatus Status() => _saved ??= Exists ? JobStatusProjection.Of(JobId, S, silo.Name) : new JobStatus { JobId = JobId, Exists = false };
 }

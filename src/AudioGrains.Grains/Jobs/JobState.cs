@@ -51,6 +51,12 @@ public sealed class JobState
     /// <summary>Seconds per pipeline step (decode, analyze, process, encode, assemble, measure_output).</summary>
     [Id(18)] public Dictionary<string, double> StepSeconds { get; set; } = [];
 
+    /// <summary>The output's size, bytes, once written.</summary>
+    [Id(19)] public long? OutputBytes { get; set; }
+
+    /// <summary>When the ended job's blobs are deleted (see <see cref="JobLifetime"/>); null while it runs.</summary>
+    [Id(20)] public DateTimeOffset? ExpiresAt { get; set; }
+
     /// <summary>Ends the job as cancelled: it has no output.</summary>
     public void MarkCancelled(DateTimeOffset at)
     {
@@ -80,6 +86,14 @@ public sealed class JobState
         ErrorMessage = null;
         DeadLettered = false;
         CompletedAt = null;
+        ExpiresAt = null;
+    }
+
+    /// <summary>Ends the job's life: its blobs are gone, the record stays (with its expiry time, now past).</summary>
+    public void MarkExpired()
+    {
+        Phase = JobPhase.Expired;
+        OutputKey = null;
     }
 
     /// <summary>What the current pass has recorded complete, for the log line of a resumed job.</summary>

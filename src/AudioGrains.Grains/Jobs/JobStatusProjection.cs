@@ -59,6 +59,8 @@ public static class JobStatusProjection
             InputSha256 = s.Spec.InputSha256,
             InputBytes = s.Spec.InputBytes,
             CallbackUrl = s.Spec.CallbackUrl,
+            OutputBytes = s.OutputBytes,
+            ExpiresAt = s.ExpiresAt,
         };
     }
 }

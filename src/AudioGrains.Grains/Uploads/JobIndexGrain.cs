@@ -14,6 +14,9 @@ public interface IJobIndexGrain : IGrainWithStringKey
 {
     /// <summary>The job that owns the request: the one recorded, while it lives; else <paramref name="jobId"/>, now recorded.</summary>
     Task<string> ClaimAsync(string jobId);
+
+    /// <summary>Forgets the claim of <paramref name="jobId"/> (a deleted job), if it holds it.</summary>
+    Task ReleaseAsync(string jobId);
 }
 
 [GenerateSerializer]
@@ -45,6 +48,11 @@ public sealed class JobIndexGrain([PersistentState("index", JobStorage.Name)] IP
             await state.WriteStateAsync();
         }
         return jobId;
+    }
+
+    public async Task ReleaseAsync(string jobId)
+    {
+        if (state.State.JobId == jobId) await state.ClearStateAsync();
     }
 
     /// <summary>How long a claimed job may take to start before another submission takes the request over.</summary>

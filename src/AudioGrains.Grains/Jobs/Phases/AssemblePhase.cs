@@ -78,6 +78,7 @@ public sealed class AssemblePhase(
             Note = note,
         };
         state.OutputKey = outputKey;
+        state.OutputBytes = await workspace.Blobs.LengthAsync(outputKey, ct);
         logger.LogInformation("Job {JobId} completed: {InputLufs:F2} LUFS -> {OutputLufs:F2} LUFS, gain {GainDb:F2} dB, peak limited {PeakLimited}, {ChunkCount} chunks on {SiloCount} silos",
             run.JobId, state.Input!.IntegratedLufs, output.IntegratedLufs, gain.GainDb, gain.PeakLimited, plan.Chunks.Count, state.WorkSilos.Count);
         return PhaseOutcome.Done;

@@ -1,0 +1,111 @@
+using AudioGrains.Abstractions;
+using AudioGrains.Grains.Jobs;
+using AudioGrains.Grains.Storage;
+using AudioGrains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AudioGrains.Grains.Tests;
+
+/// <summary>When an ended job expires, and that its expiry removes every blob of the job and nothing of another.</summary>
+public sealed class JobLifetimeTests : IDisposable
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromHours(2);
+    private static readonly DateTimeOffset Ended = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ag-lifetime-" + Guid.NewGuid().ToString("N"));
+
+    private JobLifetime LifetimeOf(string jobId, IBlobStore store) =>
+        new(jobId, new JobWorkspace(store, new BlobStaging(store, Options.Create(new ProcessingOptions())), jobId), null!, Ttl, NullLogger.Instance);
+
+    private static JobState EndedJob(JobPhase phase) => new()
+    {
+        Spec = new JobSpec { InputKey = "in", FileName = "a.wav" },
+        Phase = phase,
+        CreatedAt = Ended.AddMinutes(-5),
+        CompletedAt = Ended,
+    };
+
+    [Theory]
+    [InlineData(JobPhase.Completed)]
+    [InlineData(JobPhase.Failed)]
+    [InlineData(JobPhase.Cancelled)]
+    public void An_ended_job_is_due_from_its_end_plus_the_ttl(JobPhase phase)
+    {
+        var lifetime = LifetimeOf("j", new FileSystemBlobStore(_root));
+        var s = EndedJob(phase);
+        lifetime.SetExpiresAt(s);
+        Assert.Equal(Ended + Ttl, s.ExpiresAt);
+        Assert.False(lifetime.IsDue(s, Ended + Ttl - TimeSpan.FromMilliseconds(1)));
+        Assert.True(lifetime.IsDue(s, Ended + Ttl));
+    }
+
+    [Fact]
+    public void A_running_or_expired_job_is_never_due_and_one_saved_without_an_expiry_uses_its_end()
+    {
+        var lifetime = LifetimeOf("j", new FileSystemBlobStore(_root));
+        var far = Ended.AddYears(1);
+        Assert.False(lifetime.IsDue(EndedJob(JobPhase.Processing), far));
+        Assert.Null(lifetime.ExpiresAt(EndedJob(JobPhase.Queued)));
+        Assert.False(lifetime.IsDue(EndedJob(JobPhase.Expired), far));
+        // Saved before jobs expired: no ExpiresAt of its own.
+        var legacy = EndedJob(JobPhase.Completed);
+        Assert.Null(legacy.ExpiresAt);
+        Assert.Equal(Ended + Ttl, lifetime.ExpiresAt(legacy));
+        Assert.True(lifetime.IsDue(legacy, far));
+    }
+
+    [Fact]
+    public async Task Expiry_deletes_every_blob_under_the_jobs_prefix_and_keeps_the_record()
+    {
+        var store = new FileSystemBlobStore(_root);
+        string[] mine = [JobBlobKeys.Input("j1"), JobBlobKeys.Pcm("j1"), JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk("j1", 3)),
+            JobBlobKeys.NoiseInput("j1"), JobBlobKeys.Output("j1", ".wav")];
+        string[] others = [JobBlobKeys.Input("j10"), JobBlobKeys.Output("j2", ".wav")];
+        foreach (var key in mine.Concat(others)) await PutAsync(store, key);
+        var s = EndedJob(JobPhase.Completed);
+        s.OutputKey = JobBlobKeys.Output("j1", ".wav");
+        s.OutputBytes = 3;
+        var lifetime = LifetimeOf("j1", store);
+        lifetime.SetExpiresAt(s);
+
+        await lifetime.ExpireAsync(s);
+
+        Assert.Empty(await ListAsync(store, JobBlobKeys.Root("j1") + "/"));
+        foreach (var key in others) Assert.NotNull(await store.LengthAsync(key));
+        Assert.Equal(JobPhase.Expired, s.Phase);
+        Assert.Null(s.OutputKey);
+        Assert.Equal(Ended + Ttl, s.ExpiresAt);
+        var status = JobStatusProjection.Of("j1", s, "host");
+        Assert.True(status.Exists);
+        Assert.Equal(JobPhase.Expired, status.Phase);
+        Assert.Equal(Ended + Ttl, status.ExpiresAt);
+    }
+
+    [Fact]
+    public void The_ttl_must_be_positive()
+    {
+        Assert.Contains("ResultTtl must be positive", new ProcessingOptions { ResultTtl = TimeSpan.Zero }.Validate());
+        Assert.Contains("MaxListedJobs must be at least 1", new ProcessingOptions { MaxListedJobs = 0 }.Validate());
+        Assert.Empty(new ProcessingOptions().Validate());
+        Assert.Equal(TimeSpan.FromHours(24), new ProcessingOptions().ResultTtl);
+    }
+
+    private static async Task PutAsync(IBlobStore store, string key)
+    {
+        await using var write = store.Create(key);
+        await write.Stream.WriteAsync(new byte[] { 1, 2, 3 });
+        await write.CommitAsync();
+    }
+
+    private static async Task<List<string>> ListAsync(IBlobStore store, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync(prefix)) keys.Add(key);
+        return keys;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}
