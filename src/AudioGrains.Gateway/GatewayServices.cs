@@ -1,3 +1,4 @@
+using AudioGrains.Abstractions;
 using AudioGrains.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
@@ -22,7 +23,11 @@ public static class GatewayServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new AudioGrainsClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<IOptions<AudioGrainsClientOptions>>()));
         services.TryAddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
-        services.TryAddSingleton(sp => new AdmissionControl(_ => Task.FromResult(0), sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var registry = JobRegistry.Of(sp.GetRequiredService<IGrainFactory>());
+            return new AdmissionControl(_ => registry.ActiveCountAsync(), sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>());
+        });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) => GatewayRateLimits.Configure(limiter, gateway.Value));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -44,6 +49,7 @@ public static class GatewayServices
         app.MapScalarApiReference(o => o.WithTitle("AudioGrains HTTP API"));
         app.MapJobEndpoints();
         app.MapHealthEndpoints();
+        app.MapAdminEndpoints();
         return app;
     }
 }

@@ -54,6 +54,18 @@ public static partial class JobEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
 
+        jobs.MapDelete("/{id}", DeleteAsync)
+            .RequireRateLimiting(GatewayRateLimits.Reads)
+            .WithSummary("Deletes the job: stops it if it runs, deletes its input and output; it is unknown (404) afterwards")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapGet("", ListAsync)
+            .RequireRateLimiting(GatewayRateLimits.Reads)
+            .WithSummary("The newest jobs first (limit: 1 to the configured maximum, 20 by default)")
+            .Produces<JobDocument[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
         jobs.MapGet("/{id}/loudness.svg", LoudnessChartAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("Short-term loudness over time, before and after, with the target and the true-peak ceiling (SVG)")
@@ -68,6 +80,27 @@ public static partial class JobEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    {
+        if (!JobIdPattern().IsMatch(id)) return NotFound(id);
+        // An expired job can be deleted too: its record goes.
+        var status = await client.GetStatusAsync(id, ct);
+        if (!status.Exists) return NotFound(id);
+        await client.DeleteAsync(id, ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, AudioGrainsClient client, IOptions<GatewayOptions> options, CancellationToken ct)
+    {
+        var raw = http.Request.Query["limit"];
+        var limit = 20;
+        if (raw.Count > 1 || (raw.Count == 1 && (!int.TryParse(raw[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
+                || limit < 1 || limit > options.Value.MaxListLimit)))
+            return ApiProblems.Of(ErrorCodes.InvalidRequest, $"limit must be a whole number from 1 to {options.Value.MaxListLimit}");
+        var jobs = await client.ListAsync(limit, ct);
+        return Results.Json(jobs.Select(JobDocument.From).ToList(), JobDocument.Json);
     }
 
     private static async Task<IResult> LoudnessChartAsync(string id, AudioGrainsClient client, CancellationToken ct)
