@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Prometheus;
 using Scalar.AspNetCore;
 
 namespace AudioGrains.Gateway;
@@ -21,6 +22,7 @@ public static class GatewayServices
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(sp => new AudioGrainsClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<IOptions<AudioGrainsClientOptions>>()));
         services.TryAddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.TryAddSingleton(sp =>
@@ -46,10 +48,13 @@ public static class GatewayServices
         app.Use((http, next) => keys.InvokeAsync(http, next));
         app.UseRateLimiter();
         app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("AudioGrains HTTP API"));
+        // The reference page loads its script from this server and no web fonts: it works where the cluster has no internet.
+        app.MapScalarApiReference(o => o.WithTitle("AudioGrains HTTP API").DisableDefaultFonts());
         app.MapJobEndpoints();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
+        // Prometheus text: every System.Diagnostics.Metrics meter in the process (Orleans', the runtime's, ours) and the process's own figures.
+        app.MapMetrics("/metrics");
         return app;
     }
 }

@@ -25,7 +25,8 @@ public static partial class JobEndpoints
         var jobs = app.MapGroup("/jobs").WithTags("jobs");
 
         jobs.MapPost("", (HttpContext http, AudioGrainsClient client, IOptions<GatewayOptions> options, CallbackUrlPolicy callbacks, AdmissionControl admission,
-                ILoggerFactory logs) => SubmitAsync(http, client, options.Value, callbacks, admission, logs.CreateLogger(typeof(JobSubmission))))
+                GatewayMetrics metrics, ILoggerFactory logs) =>
+                SubmitAsync(http, new JobSubmission(client, options.Value, callbacks, metrics, logs.CreateLogger(typeof(JobSubmission))), admission))
             .RequireRateLimiting(GatewayRateLimits.Submissions)
             .DisableAntiforgery()
             .WithSummary("Submit a file: multipart/form-data with \"file\" and the string flags")
@@ -120,11 +121,10 @@ public static partial class JobEndpoints
         return problem ?? Results.Content(JobPage.Render(JobDocument.From(status!)), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, AudioGrainsClient client, GatewayOptions options, CallbackUrlPolicy callbacks,
-        AdmissionControl admission, ILogger logger)
+    private static async Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission)
     {
         if (await admission.RefusalAsync(http.RequestAborted) is { } busy) return busy;
-        return await new JobSubmission(client, options, callbacks, logger).HandleAsync(http);
+        return await submission.HandleAsync(http);
     }
 
     private static async Task<IResult> GetAsync(string id, AudioGrainsClient client, CancellationToken ct)
@@ -133,7 +133,8 @@ public static partial class JobEndpoints
         return problem ?? Results.Json(JobDocument.From(status!), JobDocument.Json);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions, CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions, GatewayMetrics metrics,
+        CancellationToken ct)
     {
         var (status, problem) = await FindAsync(id, client, ct);
         if (problem is not null) return problem;
@@ -143,6 +144,7 @@ public static partial class JobEndpoints
         var name = UploadFileName.ForDownload(status.FileName, OutputFormats.Extension(format));
         var length = status.OutputBytes ?? throw new AudioGrainsException(ErrorCodes.NotReady, $"job {id} does not know its output's size yet");
         var body = new JobOutputStream(client, id, length, clientOptions.Value.BlockBytes);
+        metrics.DownloadBytes.Add(length);
         return Results.Stream(body, OutputFormats.ContentType(format), name,
             lastModified: status.CompletedAt, entityTag: new EntityTagHeaderValue($"\"{id}\""), enableRangeProcessing: true);
     }

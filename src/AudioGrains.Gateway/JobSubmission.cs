@@ -16,7 +16,7 @@ namespace AudioGrains.Gateway;
 /// into the cluster in blocks (never buffered whole) and refused the moment it passes the limit — then starts the
 /// job. Whatever went wrong after the first block, the blocks sent are deleted.
 /// </summary>
-public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions options, CallbackUrlPolicy callbacks, ILogger logger)
+public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions options, CallbackUrlPolicy callbacks, GatewayMetrics metrics, ILogger logger)
 {
     private const int MaxFieldBytes = 8 * 1024;
     private const int MaxSections = 32;
@@ -93,6 +93,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             {
                 AudioGrainsClient.RequireSameRequest(earlier, normalize, sha256, key);
                 http.Response.Headers.Location = $"/jobs/{earlier.JobId}";
+                metrics.Submissions.Add(1, new KeyValuePair<string, object?>("outcome", "repeated"));
                 return Results.Json(JobDocument.From(earlier), JobDocument.Json, statusCode: StatusCodes.Status200OK);
             }
             var status = await client.CompleteUploadAsync(jobId, new JobRequest
@@ -104,6 +105,8 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 CorrelationId = http.TraceIdentifier,
             }, ct);
             http.Response.Headers.Location = $"/jobs/{status.JobId}";
+            metrics.Submissions.Add(1, new KeyValuePair<string, object?>("outcome", status.JobId == jobId ? "accepted" : "joined"));
+            metrics.UploadBytes.Add(inputBytes);
             logger.LogInformation("HTTP upload {JobId} of {FileName} ({InputBytes} bytes) accepted as job {OwnerJobId}", jobId, fileName, inputBytes, status.JobId);
             return Results.Json(JobDocument.From(status), JobDocument.Json, statusCode: StatusCodes.Status202Accepted);
         }

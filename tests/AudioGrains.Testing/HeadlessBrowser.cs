@@ -47,9 +47,12 @@ public sealed class HeadlessBrowser(string executable, TimeSpan? timeout = null)
     }
 
     /// <summary>The DOM the browser built from <paramref name="url"/>, serialized (scripts run first).</summary>
-    public async Task<string> DumpDomAsync(string url)
+    /// <param name="scriptMilliseconds">Virtual time scripts get after the load (a page that renders itself with JavaScript needs some).</param>
+    public async Task<string> DumpDomAsync(string url, int scriptMilliseconds = 0)
     {
-        var result = await RunAsync(ToUrl(url), "--dump-dom");
+        var result = scriptMilliseconds > 0
+            ? await RunAsync(ToUrl(url), "--dump-dom", $"--virtual-time-budget={scriptMilliseconds}")
+            : await RunAsync(ToUrl(url), "--dump-dom");
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"{executable} could not load {url} (exit {result.ExitCode}): {Tail(result.StandardError)}");
         return result.StandardOutput;
@@ -61,7 +64,10 @@ public sealed class HeadlessBrowser(string executable, TimeSpan? timeout = null)
         return await ProcessRunner.RunAsync(executable,
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run",
-            "--disable-extensions", "--mute-audio", $"--user-data-dir={profile.Path}", .. action, url,
+            "--disable-extensions", "--mute-audio", $"--user-data-dir={profile.Path}",
+            // Tests reach loopback only: no name resolves (IP literals need none), no background fetches.
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-pings", "--disable-domain-reliability", .. action, url,
         ], Timeout);
     }
 
