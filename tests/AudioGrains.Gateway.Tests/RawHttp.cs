@@ -41,6 +41,17 @@ public static class RawHttp
         return await ReadAsync(stream, ct);
     }
 
+    /// <summary>Sends only <paramref name="request"/>'s head (its headers may announce a body that never comes) and reads the answer.</summary>
+    public static async Task<RawResponse> SendHeadAsync(Uri server, RawRequest request, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Port, deadline.Token);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Head(request, server), deadline.Token);
+        return await ReadAsync(stream, deadline.Token);
+    }
+
     /// <summary>
     /// Sends <paramref name="request"/>'s head, then <paramref name="source"/> in chunks (Transfer-Encoding: chunked),
     /// reading the answer all the while; stops sending as soon as the answer is complete, and returns it.
