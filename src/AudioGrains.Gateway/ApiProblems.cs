@@ -1,4 +1,5 @@
 using AudioGrains.Abstractions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,27 @@ public static class ApiProblems
     }
 
     public static IResult Of(AudioGrainsException e) => Of(e.Code, e.Message);
+
+    /// <summary>
+    /// The problem for an error status written without a body by the framework rather than by a route: no route matched
+    /// (404), a route that does not take the method (405) or the content type (415; POST /jobs takes multipart only).
+    /// </summary>
+    public static Task ForStatusCodeAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        var request = $"{http.Request.Method} {JobForm.Printable(http.Request.Path.Value ?? "")}";
+        var (code, message) = status switch
+        {
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"there is nothing at {request}"),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.InvalidRequest, $"{request}: the method is not allowed there"),
+            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.InvalidRequest,
+                $"{request}: content type \"{JobForm.Printable(http.Request.ContentType ?? "")}\" is not accepted; a submission is multipart/form-data with the audio in a field named \"file\""),
+            < 500 => (ErrorCodes.InvalidRequest, $"{request} is refused"),
+            _ => (ErrorCodes.ProcessingFailed, $"{request} failed"),
+        };
+        return Of(code, message, status: status).ExecuteAsync(http);
+    }
 
     private static string Title(string code) => code switch
     {

@@ -44,6 +44,8 @@ public static class GatewayServices
     public static WebApplication MapAudioGrainsGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // What the routing answers by itself (no route, a method or content type the route does not take) is a problem too.
+        app.UseStatusCodePages(ApiProblems.ForStatusCodeAsync);
         var keys = app.Services.GetRequiredService<ApiKeys>();
         app.Use((http, next) => keys.InvokeAsync(http, next));
         app.UseRateLimiter();
