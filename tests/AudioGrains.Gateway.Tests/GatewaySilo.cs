@@ -18,13 +18,17 @@ public class GatewaySilo : IAsyncLifetime
 
     public string Blobs => System.IO.Path.Combine(Dir.Path, "blobs");
 
+    /// <summary>The key callbacks are signed with (callbacks are refused without one).</summary>
+    public const string SigningKey = "gateway-tests-signing-key-0123456789";
+
     /// <summary>Configuration for the silo ("--Key=Value"); a derived fixture may add its own.</summary>
     protected virtual string[] Configuration => [];
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        Silo = await SiloProcess.StartWithHttpAsync(_redis.ConnectionString, Blobs, [$"--AudioGrains:Processing:TempDirectory={Dir.Folder("temp")}", .. Configuration]);
+        Silo = await SiloProcess.StartWithHttpAsync(_redis.ConnectionString, Blobs,
+            [$"--AudioGrains:Processing:TempDirectory={Dir.Folder("temp")}", $"--AudioGrains:Http:CallbackSigningKey={SigningKey}", .. Configuration]);
         Http = new HttpClient { BaseAddress = Silo.HttpAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 
