@@ -1,29 +1,17 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 
 namespace AudioGrains.Gateway;
 
 /// <summary>
-/// The HTTP API's own instruments (meter "AudioGrains.Gateway"). They are System.Diagnostics.Metrics instruments like
-/// Orleans' and the runtime's, so the one /metrics endpoint shows them all.
+/// The HTTP API's own series on /metrics, beside what prometheus-net publishes of every System.Diagnostics.Metrics
+/// meter in the process (Orleans', ASP.NET Core's, the runtime's).
 /// </summary>
-public sealed class GatewayMetrics : IDisposable
+public sealed class GatewayMetrics
 {
-    public const string MeterName = "AudioGrains.Gateway";
+    /// <summary>POST /jobs answered with a job: accepted (a new job), joined (the same content and options as a live job), repeated (the same idempotency key).</summary>
+    public Counter Submissions { get; } = Metrics.CreateCounter("audiograins_http_submissions_total", "Submissions answered with a job, by outcome", "outcome");
 
-    private readonly Meter _meter = new(MeterName);
+    public Counter UploadBytes { get; } = Metrics.CreateCounter("audiograins_http_upload_bytes_total", "Bytes of accepted uploads");
 
-    public GatewayMetrics()
-    {
-        Submissions = _meter.CreateCounter<long>("audiograins_http_submissions", description: "POST /jobs answered, by outcome (accepted, joined, refused)");
-        UploadBytes = _meter.CreateCounter<long>("audiograins_http_upload_bytes", "By", "Bytes of accepted uploads");
-        DownloadBytes = _meter.CreateCounter<long>("audiograins_http_download_bytes", "By", "Bytes of outputs served");
-    }
-
-    public Counter<long> Submissions { get; }
-
-    public Counter<long> UploadBytes { get; }
-
-    public Counter<long> DownloadBytes { get; }
-
-    public void Dispose() => _meter.Dispose();
+    public Counter DownloadBytes { get; } = Metrics.CreateCounter("audiograins_http_download_bytes_total", "Bytes of outputs served");
 }

@@ -144,7 +144,7 @@ public static partial class JobEndpoints
         var name = UploadFileName.ForDownload(status.FileName, OutputFormats.Extension(format));
         var length = status.OutputBytes ?? throw new AudioGrainsException(ErrorCodes.NotReady, $"job {id} does not know its output's size yet");
         var body = new JobOutputStream(client, id, length, clientOptions.Value.BlockBytes);
-        metrics.DownloadBytes.Add(length);
+        metrics.DownloadBytes.Inc(length);
         return Results.Stream(body, OutputFormats.ContentType(format), name,
             lastModified: status.CompletedAt, entityTag: new EntityTagHeaderValue($"\"{id}\""), enableRangeProcessing: true);
     }

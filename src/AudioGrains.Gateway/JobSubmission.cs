@@ -93,7 +93,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             {
                 AudioGrainsClient.RequireSameRequest(earlier, normalize, sha256, key);
                 http.Response.Headers.Location = $"/jobs/{earlier.JobId}";
-                metrics.Submissions.Add(1, new KeyValuePair<string, object?>("outcome", "repeated"));
+                metrics.Submissions.WithLabels("repeated").Inc();
                 return Results.Json(JobDocument.From(earlier), JobDocument.Json, statusCode: StatusCodes.Status200OK);
             }
             var status = await client.CompleteUploadAsync(jobId, new JobRequest
@@ -105,8 +105,8 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 CorrelationId = http.TraceIdentifier,
             }, ct);
             http.Response.Headers.Location = $"/jobs/{status.JobId}";
-            metrics.Submissions.Add(1, new KeyValuePair<string, object?>("outcome", status.JobId == jobId ? "accepted" : "joined"));
-            metrics.UploadBytes.Add(inputBytes);
+            metrics.Submissions.WithLabels(status.JobId == jobId ? "accepted" : "joined").Inc();
+            metrics.UploadBytes.Inc(inputBytes);
             logger.LogInformation("HTTP upload {JobId} of {FileName} ({InputBytes} bytes) accepted as job {OwnerJobId}", jobId, fileName, inputBytes, status.JobId);
             return Results.Json(JobDocument.From(status), JobDocument.Json, statusCode: StatusCodes.Status202Accepted);
         }

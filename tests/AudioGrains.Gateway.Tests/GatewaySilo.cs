@@ -27,7 +27,25 @@ public class GatewaySilo : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        Silo = await SiloProcess.StartWithHttpAsync(_redis.ConnectionString, Blobs,
+        await StartSiloAsync();
+    }
+
+    /// <summary>
+    /// A new silo on the same Redis and storage, then kill -9 of the old one (a rolling replacement: a silo joining a
+    /// cluster whose only member just died would wait for it to be voted out). <see cref="Http"/> follows the new one.
+    /// </summary>
+    public async Task ReplaceSiloAsync()
+    {
+        var old = Silo;
+        Http.Dispose();
+        await StartSiloAsync();
+        old.Kill();
+        old.Dispose();
+    }
+
+    private async Task StartSiloAsync()
+    {
+        Silo = await SiloProcess.StartWithHttpAsync(_redis!.ConnectionString, Blobs,
             [$"--AudioGrains:Processing:TempDirectory={Dir.Folder("temp")}", $"--AudioGrains:Http:CallbackSigningKey={SigningKey}", .. Configuration]);
         Http = new HttpClient { BaseAddress = Silo.HttpAddress, Timeout = TimeSpan.FromMinutes(2) };
     }

@@ -75,6 +75,9 @@ public sealed class SiloProcess : IDisposable
             $"--AudioGrains:Http:Port={httpPort}",
             "--AudioGrains:Address=127.0.0.1",
             $"--AudioGrains:DataDirectory={dataDirectory}",
+            "--AudioGrains:Membership:ProbeTimeout=00:00:02",
+            "--AudioGrains:Membership:NumMissedProbesLimit=2",
+            "--AudioGrains:Membership:IAmAliveTablePublishTimeout=00:00:05",
             .. extraConfiguration,
         ];
         return await StartAsync(args, siloPort, gatewayPort, httpPort);

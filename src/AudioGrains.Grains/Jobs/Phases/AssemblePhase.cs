@@ -73,7 +73,9 @@ public sealed class AssemblePhase(
             GainDb = gain.GainDb,
             PeakLimited = gain.PeakLimited,
             Chunks = plan.Chunks.Count,
-            ChunkSilos = [.. state.WorkSilos],
+            // A List, not a collection expression: Redis grain storage writes state as JSON with type names, and the
+            // compiler's read-only array type for [.. x] cannot be read back.
+            ChunkSilos = state.WorkSilos.ToList(),
             StepSeconds = new Dictionary<string, double>(state.StepSeconds),
             Note = note,
         };
