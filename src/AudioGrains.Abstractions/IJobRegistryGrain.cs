@@ -31,6 +31,13 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     /// </summary>
     Task<int> ActiveCountAsync();
 
+    /// <summary>
+    /// Cluster-wide admission: true, and a place held for the submission, while the active jobs and the places held
+    /// are fewer than <paramref name="limit"/>. A place is given back when a job starts, or after
+    /// <paramref name="hold"/> (an upload refused or abandoned). One registry decides for every gateway.
+    /// </summary>
+    Task<bool> TryAdmitAsync(int limit, TimeSpan hold);
+
     /// <summary>Expires every listed job past its expiry time and unlists the jobs that no longer exist.</summary>
     Task<JobCleanup> CleanupAsync();
 }

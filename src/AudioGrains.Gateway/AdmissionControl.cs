@@ -5,45 +5,23 @@ using Microsoft.Extensions.Options;
 namespace AudioGrains.Gateway;
 
 /// <summary>
-/// Cluster-wide admission: while the cluster runs <see cref="GatewayOptions.MaxActiveJobs"/> jobs or more, a new
-/// submission is refused with 503 and a Retry-After, before its upload is read. The count is asked of the cluster at
-/// most once a second per gateway, so a burst of requests does not become a burst of calls.
+/// Cluster-wide admission: while the cluster runs <see cref="GatewayOptions.MaxActiveJobs"/> jobs (counting the
+/// submissions admitted and still uploading), a new submission is refused with 503 and a Retry-After, before its
+/// upload is read. The job registry decides for every gateway at once, so N gateways do not admit N times the limit.
 /// </summary>
-public sealed class AdmissionControl(Func<CancellationToken, Task<int>> activeJobs, IOptions<GatewayOptions> options, TimeProvider clock)
+public sealed class AdmissionControl(IJobRegistryGrain registry, IOptions<GatewayOptions> options)
 {
-    private static readonly TimeSpan CountAge = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private int _active;
-    private DateTimeOffset _countedAt = DateTimeOffset.MinValue;
-    private int _admittedSinceCount;
+    /// <summary>How long an admitted submission holds its place if its job never starts (a refused or abandoned upload).</summary>
+    public static readonly TimeSpan Hold = TimeSpan.FromMinutes(2);
 
     public async Task<IResult?> RefusalAsync(CancellationToken ct)
     {
-        if (clock.GetUtcNow() - _countedAt > CountAge)
-        {
-            await _refresh.WaitAsync(ct);
-            try
-            {
-                if (clock.GetUtcNow() - _countedAt > CountAge)
-                {
-                    _active = await activeJobs(ct);
-                    _countedAt = clock.GetUtcNow();
-                    Interlocked.Exchange(ref _admittedSinceCount, 0);
-                }
-            }
-            finally
-            {
-                _refresh.Release();
-            }
-        }
-        // Jobs admitted here since the count are counted too, so one gateway cannot overshoot within a second.
-        var admitted = Interlocked.Increment(ref _admittedSinceCount);
-        if (_active + admitted <= options.Value.MaxActiveJobs) return null;
-        Interlocked.Decrement(ref _admittedSinceCount);
+        var limit = options.Value.MaxActiveJobs;
+        if (await registry.TryAdmitAsync(limit, Hold).WaitAsync(ct)) return null;
         return new RetryAfterResult(ApiProblems.Of(ErrorCodes.Overloaded,
-            $"the cluster is running {_active} jobs, its limit; try again in {RetryAfter.TotalSeconds:F0} s"), RetryAfter);
+            $"the cluster is running as many jobs as it takes ({limit}); try again in {RetryAfter.TotalSeconds:F0} s"), RetryAfter);
     }
 }
 

@@ -37,6 +37,21 @@ public sealed class JobRegistryTests(LifetimeClusterFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task Admission_is_decided_in_one_place_and_a_place_is_held_until_the_hold_ends()
+    {
+        var limit = await fixture.Registry.ActiveCountAsync() + 2;
+        var hold = TimeSpan.FromSeconds(2);
+        // Three gateways ask at once for two places: exactly two are admitted.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => fixture.Registry.TryAdmitAsync(limit, hold)));
+        Assert.Equal(2, answers.Count(a => a));
+        Assert.False(await fixture.Registry.TryAdmitAsync(limit, hold));
+        // Submissions whose jobs never started give their places back after the hold.
+        await Task.Delay(hold + TimeSpan.FromMilliseconds(500));
+        Assert.True(await fixture.Registry.TryAdmitAsync(limit, hold));
+        await Task.Delay(hold + TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
     public async Task The_active_count_rises_while_jobs_run_and_falls_as_they_end_and_a_lost_notice_does_not_hold_it()
     {
         var registry = fixture.Registry;

@@ -33,7 +33,24 @@ public sealed class JobRegistryGrain(
 
     public async Task JobStartedAsync(string jobId, DateTimeOffset createdAt)
     {
+        var before = S.Active.Count;
         if (S.Record(jobId, createdAt, options.Value.MaxListedJobs)) await WriteAsync();
+        // The job now counts as active: the place its submission held is given back.
+        if (S.Active.Count > before && _admitted.Count > 0) _admitted.Dequeue();
+    }
+
+    /// <summary>When each admitted submission was admitted (not persisted: a place is held for seconds, not across restarts).</summary>
+    private readonly Queue<DateTimeOffset> _admitted = new();
+
+    public async Task<bool> TryAdmitAsync(int limit, TimeSpan hold)
+    {
+        var active = await ActiveCountAsync();
+        // From here to the end there is no await: the check and the hold are one step, whatever the reentrancy.
+        var now = DateTimeOffset.UtcNow;
+        while (_admitted.Count > 0 && now - _admitted.Peek() > hold) _admitted.Dequeue();
+        if (active + _admitted.Count >= limit) return false;
+        _admitted.Enqueue(now);
+        return true;
     }
 
     public async Task JobEndedAsync(string jobId)
