@@ -42,10 +42,10 @@ public sealed class LoudnessChartBrowserTests(JobClusterFixture fixture, ITestOu
 
         // Inside the plot (the legend is outside it), each series' colour covers a line's worth of pixels.
         var (left, top, right, bottom) = LoudnessChart.Plot;
-        var inputPixels = Count(png, LoudnessChart.InputColour, left + 2, top + 2, right - 2, bottom - 2);
-        var outputPixels = Count(png, LoudnessChart.OutputColour, left + 2, top + 2, right - 2, bottom - 2);
+        var inputPixels = png.CountNear(LoudnessChart.InputColour, left + 2, top + 2, right - 2, bottom - 2);
+        var outputPixels = png.CountNear(LoudnessChart.OutputColour, left + 2, top + 2, right - 2, bottom - 2);
         var targetY = (int)Math.Round(LoudnessChartTests.LineY(XDocument.Parse(await File.ReadAllTextAsync(svgPath)).Root!, "target"));
-        var targetPixels = Count(png, LoudnessChart.TargetColour, left + 2, targetY - 1, right - 2, targetY + 1);
+        var targetPixels = png.CountNear(LoudnessChart.TargetColour, left + 2, targetY - 1, right - 2, targetY + 1);
         output.WriteLine(F($"gain {series.GainDb:F2} dB; pixels: input {inputPixels}, output {outputPixels}, target row {targetPixels}; PNG {new FileInfo(pngPath).Length} bytes"));
         Assert.True(inputPixels > 500, $"{inputPixels} pixels of the input's colour");
         Assert.True(outputPixels > 500, $"{outputPixels} pixels of the output's colour");
@@ -53,20 +53,6 @@ public sealed class LoudnessChartBrowserTests(JobClusterFixture fixture, ITestOu
         Assert.True(targetPixels > (right - left) / 3, $"{targetPixels} pixels of the target's colour on its row {targetY}");
 
         if (Environment.GetEnvironmentVariable(SaveVariable) is { Length: > 0 } keep) File.Copy(pngPath, keep, overwrite: true);
-    }
-
-    /// <summary>Pixels within a small RGB distance of a colour (anti-aliased edges blend; a line's core keeps its colour).</summary>
-    private static int Count(PngImage png, string colour, int x0, int y0, int x1, int y1)
-    {
-        var (r, g, b) = (Convert.ToInt32(colour[1..3], 16), Convert.ToInt32(colour[3..5], 16), Convert.ToInt32(colour[5..7], 16));
-        var count = 0;
-        for (var y = y0; y <= y1; y++)
-            for (var x = x0; x <= x1; x++)
-            {
-                var p = png.Pixel(x, y);
-                if (Math.Abs(p.R - r) + Math.Abs(p.G - g) + Math.Abs(p.B - b) <= 24) count++;
-            }
-        return count;
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

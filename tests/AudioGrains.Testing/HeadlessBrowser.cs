@@ -66,7 +66,7 @@ public sealed class HeadlessBrowser(string executable, TimeSpan? timeout = null)
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run",
             "--disable-extensions", "--mute-audio", $"--user-data-dir={profile.Path}",
             // Tests reach loopback only: no name resolves (IP literals need none), no background fetches.
-            "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-pings", "--disable-domain-reliability", .. action, url,
         ], Timeout);
     }

@@ -33,6 +33,20 @@ public sealed class PngImage
         return (_rgba[i], _rgba[i + 1], _rgba[i + 2], _rgba[i + 3]);
     }
 
+    /// <summary>Pixels in the rectangle within a small RGB distance of <paramref name="hexColour"/> ("#rrggbb"): anti-aliased edges blend, a line's core keeps its colour.</summary>
+    public int CountNear(string hexColour, int x0, int y0, int x1, int y1, int tolerance = 24)
+    {
+        var (r, g, b) = (Convert.ToInt32(hexColour[1..3], 16), Convert.ToInt32(hexColour[3..5], 16), Convert.ToInt32(hexColour[5..7], 16));
+        var count = 0;
+        for (var y = Math.Max(0, y0); y <= Math.Min(Height - 1, y1); y++)
+            for (var x = Math.Max(0, x0); x <= Math.Min(Width - 1, x1); x++)
+            {
+                var p = Pixel(x, y);
+                if (Math.Abs(p.R - r) + Math.Abs(p.G - g) + Math.Abs(p.B - b) <= tolerance) count++;
+            }
+        return count;
+    }
+
     public static PngImage Read(string path) => Decode(File.ReadAllBytes(path));
 
     public static PngImage Decode(ReadOnlySpan<byte> png)
