@@ -38,6 +38,9 @@ public interface IJobRegistryGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> TryAdmitAsync(int limit, TimeSpan hold);
 
+    /// <summary>Gives back the place an admitted submission held when it started no job (refused, abandoned, or joined a live job).</summary>
+    Task ReleaseAdmissionAsync();
+
     /// <summary>Expires every listed job past its expiry time and unlists the jobs that no longer exist.</summary>
     Task<JobCleanup> CleanupAsync();
 }

@@ -16,12 +16,36 @@ public sealed class AdmissionControl(IJobRegistryGrain registry, IOptions<Gatewa
     /// <summary>How long an admitted submission holds its place if its job never starts (a refused or abandoned upload).</summary>
     public static readonly TimeSpan Hold = TimeSpan.FromMinutes(2);
 
-    public async Task<IResult?> RefusalAsync(CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="submit"/> if the cluster admits it, else answers 503. A submission that started no job
+    /// (refused, abandoned, or joined a live job) gives its place back at once, so bad requests cannot fill the cluster.
+    /// </summary>
+    public async Task<IResult> AdmitAsync(Func<Task<(IResult Result, bool StartedJob)>> submit, CancellationToken ct)
     {
         var limit = options.Value.MaxActiveJobs;
-        if (await registry.TryAdmitAsync(limit, Hold).WaitAsync(ct)) return null;
-        return new RetryAfterResult(ApiProblems.Of(ErrorCodes.Overloaded,
-            $"the cluster is running as many jobs as it takes ({limit}); try again in {RetryAfter.TotalSeconds:F0} s"), RetryAfter);
+        if (!await registry.TryAdmitAsync(limit, Hold).WaitAsync(ct))
+        {
+            return new RetryAfterResult(ApiProblems.Of(ErrorCodes.Overloaded,
+                $"the cluster is running as many jobs as it takes ({limit}); try again in {RetryAfter.TotalSeconds:F0} s"), RetryAfter);
+        }
+        var started = false;
+        try
+        {
+            var (result, startedJob) = await submit();
+            started = startedJob;
+            return result;
+        }
+        finally
+        {
+            if (!started) await ReleaseAsync();
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        // Best effort: a place not given back is freed after the hold.
+        try { await registry.ReleaseAdmissionAsync(); }
+        catch (Exception) { }
     }
 }
 

@@ -121,11 +121,12 @@ public static partial class JobEndpoints
         return problem ?? Results.Content(JobPage.Render(JobDocument.From(status!)), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission)
-    {
-        if (await admission.RefusalAsync(http.RequestAborted) is { } busy) return busy;
-        return await submission.HandleAsync(http);
-    }
+    private static Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission) =>
+        admission.AdmitAsync(async () =>
+        {
+            var result = await submission.HandleAsync(http);
+            return (result, submission.StartedJob);
+        }, http.RequestAborted);
 
     private static async Task<IResult> GetAsync(string id, AudioGrainsClient client, CancellationToken ct)
     {

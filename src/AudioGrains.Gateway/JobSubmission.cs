@@ -22,6 +22,9 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
     private const int MaxSections = 32;
     private const int MaxIdempotencyKeyLength = 200;
 
+    /// <summary>Whether this submission started a new job (not refused, not joined to a live one).</summary>
+    public bool StartedJob { get; private set; }
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var request = http.Request;
@@ -105,6 +108,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 CorrelationId = http.TraceIdentifier,
             }, ct);
             http.Response.Headers.Location = $"/jobs/{status.JobId}";
+            StartedJob = status.JobId == jobId;
             metrics.Submissions.WithLabels(status.JobId == jobId ? "accepted" : "joined").Inc();
             metrics.UploadBytes.Inc(inputBytes);
             logger.LogInformation("HTTP upload {JobId} of {FileName} ({InputBytes} bytes) accepted as job {OwnerJobId}", jobId, fileName, inputBytes, status.JobId);

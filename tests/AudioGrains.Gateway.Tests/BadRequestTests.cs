@@ -88,6 +88,8 @@ public sealed class BadRequestTests(BadRequestTests.Silo cluster, ITestOutputHel
         new("unknown denoise mode", 400, "invalid-options", Form(wav => new MultipartBody().File("a.wav", wav).Field("denoise", "maximum"))),
         new("callback_url not http(s) (ftp://)", 400, "invalid-options", Form(wav => new MultipartBody().File("a.wav", wav).Field("callback_url", "ftp://example.com/done"))),
         new("callback_url not absolute", 400, "invalid-options", Form(wav => new MultipartBody().File("a.wav", wav).Field("callback_url", "hooks/done"))),
+        new("callback_url on loopback (refused by default)", 400, "invalid-options", Form(wav => new MultipartBody().File("a.wav", wav).Field("callback_url", "http://127.0.0.1:9/done"))),
+        new("callback_url on a private address", 400, "invalid-options", Form(wav => new MultipartBody().File("a.wav", wav).Field("callback_url", "http://10.1.2.3/done"))),
         // The file name
         new("file name with path traversal", 400, "invalid-request", Form(wav => new MultipartBody().File("../../etc/passwd", wav))),
         new("file name with a backslash path", 400, "invalid-request", Form(wav => new MultipartBody().File("..\\..\\boot.ini", wav))),

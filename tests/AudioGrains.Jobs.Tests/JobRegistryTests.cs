@@ -45,6 +45,10 @@ public sealed class JobRegistryTests(LifetimeClusterFixture fixture, ITestOutput
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => fixture.Registry.TryAdmitAsync(limit, hold)));
         Assert.Equal(2, answers.Count(a => a));
         Assert.False(await fixture.Registry.TryAdmitAsync(limit, hold));
+        // A submission that started no job gives its place back at once.
+        await fixture.Registry.ReleaseAdmissionAsync();
+        Assert.True(await fixture.Registry.TryAdmitAsync(limit, hold));
+        Assert.False(await fixture.Registry.TryAdmitAsync(limit, hold));
         // Submissions whose jobs never started give their places back after the hold.
         await Task.Delay(hold + TimeSpan.FromMilliseconds(500));
         Assert.True(await fixture.Registry.TryAdmitAsync(limit, hold));

@@ -53,6 +53,12 @@ public sealed class JobRegistryGrain(
         return true;
     }
 
+    public Task ReleaseAdmissionAsync()
+    {
+        if (_admitted.Count > 0) _admitted.Dequeue();
+        return Task.CompletedTask;
+    }
+
     public async Task JobEndedAsync(string jobId)
     {
         if (S.End(jobId)) await WriteAsync();
