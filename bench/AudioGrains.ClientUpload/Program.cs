@@ -5,15 +5,19 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // bench: upload one file through the client library alone and print the job id.
-//   dotnet AudioGrains.ClientUpload.dll REDIS_HOST:PORT FILE
-if (args.Length != 2)
+//   dotnet AudioGrains.ClientUpload.dll REDIS_HOST:PORT FILE [BLOCK_BYTES]
+if (args.Length is < 2 or > 3)
 {
-    Console.Error.WriteLine("usage: AudioGrains.ClientUpload REDIS_HOST:PORT FILE");
+    Console.Error.WriteLine("usage: AudioGrains.ClientUpload REDIS_HOST:PORT FILE [BLOCK_BYTES]");
     return 2;
 }
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
-builder.Services.AddAudioGrainsClient(o => o.Redis = args[0]);
+builder.Services.AddAudioGrainsClient(o =>
+{
+    o.Redis = args[0];
+    if (args.Length == 3) o.BlockBytes = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+});
 using var host = builder.Build();
 await host.StartAsync();
 var client = host.Services.GetRequiredService<IAudioGrainsClient>();

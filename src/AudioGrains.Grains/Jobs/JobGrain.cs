@@ -80,13 +80,15 @@ public sealed partial class JobGrain(
             }
             catch (AudioGrainsException e)
             {
-                await Lifetime.TellStartedAsync(S.CreatedAt);
+                _ = Lifetime.TellStartedAsync(S.CreatedAt);
                 await FailAsync(e.Code, e.Message, deadLetter: false);
                 return Status();
             }
             await WriteAsync();
-            // Once saved: the registry's checks ask the job, and an unsaved job answers that it does not exist.
-            await Lifetime.TellStartedAsync(S.CreatedAt);
+            // Once saved: the registry's checks ask the job, and an unsaved job answers that it does not exist. Not
+            // awaited: the start (and the upload waiting on it) must not wait on the registry; a notice it misses is
+            // made good by its checks, and the notice logs its own failure.
+            _ = Lifetime.TellStartedAsync(S.CreatedAt);
             logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
                 JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
         }
