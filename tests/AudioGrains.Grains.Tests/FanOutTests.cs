@@ -66,11 +66,20 @@ public sealed class FanOutTests
         var bitmap = CompletionBitmap.For(10);
         var tries = new int[10];
         var cancelled = 0;
+        var started = 0;
+        // The broken item fails only once the nine others are in flight (on a loaded machine it could otherwise run
+        // out of tries before they start, and there would be nothing in flight to stop).
+        var othersInFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var e = await Assert.ThrowsAsync<IOException>(() => Create(inFlight: 10, attempts: 3).RunAsync("j", WorkKind.Process, Enumerable.Range(0, 10).ToList(), bitmap,
             async (i, ct) =>
             {
                 Interlocked.Increment(ref tries[i]);
-                if (i == 0) throw new IOException("broken chunk");
+                if (i == 0)
+                {
+                    await othersInFlight.Task.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+                    throw new IOException("broken chunk");
+                }
+                if (Interlocked.Increment(ref started) == 9) othersInFlight.TrySetResult();
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(30), ct);
