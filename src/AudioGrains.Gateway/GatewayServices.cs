@@ -21,7 +21,6 @@ public static class GatewayServices
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(sp => new AudioGrainsClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<IOptions<AudioGrainsClientOptions>>()));
         services.TryAddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));

@@ -37,32 +37,16 @@ public sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<SiloProcess> StartAsync(string redis, string dataDirectory, params string[] extraConfiguration)
-    {
-        var siloPort = FreePorts.Next();
-        var gatewayPort = FreePorts.Next();
-        string[] args =
-        [
-            RepoPaths.SiloDll,
-            "--AudioGrains:Mode=Redis",
-            $"--AudioGrains:Redis={redis}",
-            $"--AudioGrains:SiloPort={siloPort}",
-            $"--AudioGrains:GatewayPort={gatewayPort}",
-            "--AudioGrains:Address=127.0.0.1",
-            $"--AudioGrains:DataDirectory={dataDirectory}",
-            // Notice a dead silo in seconds rather than tens of seconds.
-            "--AudioGrains:Membership:ProbeTimeout=00:00:02",
-            "--AudioGrains:Membership:NumMissedProbesLimit=2",
-            "--AudioGrains:Membership:IAmAliveTablePublishTimeout=00:00:05",
-            .. extraConfiguration,
-        ];
-        return await StartAsync(args, siloPort, gatewayPort);
-    }
+    public static Task<SiloProcess> StartAsync(string redis, string dataDirectory, params string[] extraConfiguration) =>
+        StartSiloDllAsync(redis, dataDirectory, httpPort: 0, extraConfiguration);
 
     /// <summary>A silo that also serves the HTTP API on a free loopback port (extra configuration as "--Key=Value").</summary>
-    public static async Task<SiloProcess> StartWithHttpAsync(string redis, string dataDirectory, params string[] extraConfiguration)
+    public static Task<SiloProcess> StartWithHttpAsync(string redis, string dataDirectory, params string[] extraConfiguration) =>
+        StartSiloDllAsync(redis, dataDirectory, FreePorts.Next(), extraConfiguration);
+
+    /// <summary>AudioGrains.Silo in Redis mode on loopback; <paramref name="httpPort"/> 0 serves no HTTP.</summary>
+    private static async Task<SiloProcess> StartSiloDllAsync(string redis, string dataDirectory, int httpPort, string[] extraConfiguration)
     {
-        var httpPort = FreePorts.Next();
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
         string[] args =
@@ -75,6 +59,7 @@ public sealed class SiloProcess : IDisposable
             $"--AudioGrains:Http:Port={httpPort}",
             "--AudioGrains:Address=127.0.0.1",
             $"--AudioGrains:DataDirectory={dataDirectory}",
+            // Notice a dead silo in seconds rather than tens of seconds.
             "--AudioGrains:Membership:ProbeTimeout=00:00:02",
             "--AudioGrains:Membership:NumMissedProbesLimit=2",
             "--AudioGrains:Membership:IAmAliveTablePublishTimeout=00:00:05",
