@@ -58,7 +58,9 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var rerun = completeAtResume.Where(i => processed.GetValueOrDefault(i) != 1).ToList();
         Assert.True(rerun.Count == 0, $"chunks recorded complete but computed again (or never): {string.Join(",", rerun.Take(20))}");
         Assert.DoesNotContain(ChunkLog.Reused(survivors, jobId), completeAtResume.Contains);
-        Assert.Equal(final.Report!.Chunks, processed.Count);
+        // Every chunk was computed, or its stored result reused by a survivor: the killed silo can store a chunk's
+        // result and die before its log line reaches the pipe.
+        Assert.Equal(final.Report!.Chunks, processed.Keys.Union(ChunkLog.Reused(survivors, jobId)).Count());
 
         var single = cluster.Files.File("single.wav");
         await CliProcess.JsonAsync("normalize", input, "-o", single, "--chunk-seconds", "1");
