@@ -24,8 +24,10 @@ public static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port (0: a free one)", DefaultValueFactory = _ => 0 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (0: a free one)", DefaultValueFactory = _ => 0 };
         var httpPort = new Option<int>("--http-port") { Description = "Also serve the HTTP API on this port (0: no HTTP)", DefaultValueFactory = _ => 0 };
+        var managementPort = new Option<int>("--management-port") { Description = "Serve /metrics and the health probes on this port, without API key (0: not)", DefaultValueFactory = _ => 0 };
+        var logFormat = new Option<LogFormat>("--log-format") { Description = "Logs on standard output: json (one event per line) or text", DefaultValueFactory = _ => LogFormat.Json };
         var clusterId = new Option<string?>("--cluster-id") { Description = "Cluster id (default audiograins)" };
-        var command = new Command("silo", "Run one silo of a cluster until SIGTERM") { redis, storage, s3Endpoint, temp, siloPort, gatewayPort, httpPort, clusterId };
+        var command = new Command("silo", "Run one silo of a cluster until SIGTERM") { redis, storage, s3Endpoint, temp, siloPort, gatewayPort, httpPort, managementPort, logFormat, clusterId };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new Dictionary<string, string?>
@@ -35,6 +37,8 @@ public static class SiloCommand
                 ["AudioGrains:SiloPort"] = parse.GetValue(siloPort).ToString(CultureInfo.InvariantCulture),
                 ["AudioGrains:GatewayPort"] = parse.GetValue(gatewayPort).ToString(CultureInfo.InvariantCulture),
                 ["AudioGrains:Http:Port"] = parse.GetValue(httpPort).ToString(CultureInfo.InvariantCulture),
+                ["AudioGrains:Management:Port"] = parse.GetValue(managementPort).ToString(CultureInfo.InvariantCulture),
+                ["AudioGrains:Logging:Format"] = parse.GetValue(logFormat).ToString(),
             };
             if (parse.GetValue(clusterId) is { } id) settings["AudioGrains:ClusterId"] = id;
             if (parse.GetValue(temp) is { } t) settings["AudioGrains:Processing:TempDirectory"] = Path.GetFullPath(t);
@@ -51,13 +55,12 @@ public static class SiloCommand
 
             try
             {
-                var (built, options, http) = SiloHost.Build([], settings,
-                    b => b.Services.AddSerilog(config => SiloLogging.Configure(config, LogEventLevel.Information, toStandardError: false)));
+                var (built, options, listeners) = SiloHost.Build([], settings);
                 using var host = built;
                 host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
                     host.Services.GetRequiredService<ILogger<SiloIdentity>>().LogInformation(
-                        "AudioGrains silo ready: {Silo} gateway {GatewayPort} http {HttpPort} storage {Storage}",
-                        host.Services.GetRequiredService<SiloIdentity>().Name, options.GatewayPort, http, options.Storage));
+                        "AudioGrains silo ready: {Silo} gateway {GatewayPort} http {HttpPort} management {ManagementPort} storage {Storage}",
+                        host.Services.GetRequiredService<SiloIdentity>().Name, options.GatewayPort, listeners.HttpPort, listeners.ManagementPort, options.Storage));
                 await host.RunAsync(ct);
                 return 0;
             }

@@ -34,6 +34,8 @@ public static class ClusterClientHosting
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis));
             else
                 client.UseStaticClustering([.. options.Gateways.Select(IPEndPoint.Parse)]);
+            // The caller's trace (Activity.Current) goes with each call: a job's spans continue the request that submitted it.
+            client.AddActivityPropagation();
         });
         services.AddSingleton<AudioGrainsClient>();
         services.AddSingleton<IAudioGrainsClient>(sp => sp.GetRequiredService<AudioGrainsClient>());

@@ -14,6 +14,9 @@ public sealed class ApiKeys(GatewayOptions options)
 {
     public const string Header = "X-API-Key";
 
+    /// <summary>Set in <see cref="HttpContext.Items"/> by a listener whose routes need no key (the silo's management port).</summary>
+    public const string SkipItem = "AudioGrains.ApiKeys.Skip";
+
     private readonly byte[][] _hashes = options.ApiKeys.Select(Hash).ToArray();
 
     public bool Open => _hashes.Length == 0;
@@ -33,7 +36,7 @@ public sealed class ApiKeys(GatewayOptions options)
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        if (Open || IsPublic(http.Request.Path) || Accepts(http.Request.Headers[Header].ToString()))
+        if (Open || IsPublic(http.Request.Path) || http.Items.ContainsKey(SkipItem) || Accepts(http.Request.Headers[Header].ToString()))
         {
             await next(http);
             return;

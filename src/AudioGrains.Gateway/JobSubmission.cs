@@ -105,7 +105,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 InputBytes = inputBytes,
                 Options = normalize,
                 CallbackUrl = callback,
-                CorrelationId = http.TraceIdentifier,
+                CorrelationId = CorrelationIds.Of(http),
             }, ct);
             http.Response.Headers.Location = $"/jobs/{status.JobId}";
             StartedJob = status.JobId == jobId;

@@ -5,6 +5,7 @@ using AudioGrains.Grains.Jobs.Phases;
 using AudioGrains.Grains.Storage;
 using AudioGrains.Storage;
 using AudioGrains.Media;
+using AudioGrains.Grains.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,11 @@ public static class AudioGrainsServices
         services.TryAddSingleton<CpuWorkLimiter>();
         services.TryAddSingleton<ChunkActivity>();
         services.TryAddSingleton<WorkRunner>();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkMetrics>();
+        services.TryAddSingleton<JobMetrics>();
+        services.AddSingleton<IJobObserver>(sp => sp.GetRequiredService<JobMetrics>());
         services.TryAddSingleton<IWorkInterceptor, NoWorkInterceptor>();
         // Observers are added (AddSingleton<IJobObserver>) by whoever listens; the job tells them all through this.
         services.TryAddSingleton<JobObservers>();

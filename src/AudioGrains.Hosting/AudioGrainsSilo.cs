@@ -47,6 +47,8 @@ public static class AudioGrainsSilo
                 o.ClusterId = host.ClusterId;
                 o.ServiceId = host.ServiceId;
             });
+            // A grain call carries its caller's trace: a chunk's span is a child of its job's phase.
+            silo.AddActivityPropagation();
             var membership = config.GetSection("AudioGrains:Membership");
             if (membership.Exists()) silo.Configure<ClusterMembershipOptions>(membership);
 

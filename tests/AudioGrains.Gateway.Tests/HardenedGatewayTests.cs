@@ -162,19 +162,9 @@ public sealed class HardenedGatewayTests(ConfiguredGatewaySilo cluster, ITestOut
 
     private async Task<JsonElement> WaitAsync(string id, string expected)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            using var poll = await Send(HttpMethod.Get, $"/jobs/{id}", ConfiguredGatewaySilo.Key);
-            var job = JsonDocument.Parse(await poll.Content.ReadAsStringAsync()).RootElement.Clone();
-            var status = job.GetProperty("status").GetString();
-            if (status is not ("queued" or "processing") || DateTime.UtcNow > deadline)
-            {
-                Assert.Equal(expected, status);
-                return job;
-            }
-            await Task.Delay(200);
-        }
+        var job = await JobPolling.WaitEndedAsync(cluster.Http, id, sign: r => r.Headers.Add("X-API-Key", ConfiguredGatewaySilo.Key));
+        Assert.Equal(expected, job.GetProperty("status").GetString());
+        return job;
     }
 
     private Task<HttpResponseMessage> Send(HttpMethod method, string path, string key, HttpContent? content = null)

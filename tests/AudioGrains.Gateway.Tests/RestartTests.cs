@@ -42,16 +42,8 @@ public sealed class RestartTests(GatewaySilo cluster) : IClassFixture<GatewaySil
 
     private async Task<JsonElement> WaitCompletedAsync(string id)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            var job = JsonDocument.Parse(await cluster.Http.GetStringAsync($"/jobs/{id}")).RootElement.Clone();
-            if (job.GetProperty("status").GetString() is not ("queued" or "processing") || DateTime.UtcNow > deadline)
-            {
-                Assert.Equal("completed", job.GetProperty("status").GetString());
-                return job;
-            }
-            await Task.Delay(200);
-        }
+        var job = await JobPolling.WaitEndedAsync(cluster.Http, id);
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        return job;
     }
 }

@@ -11,15 +11,23 @@ public sealed class SiloProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _raw = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort, int managementPort)
     {
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HttpPort = httpPort;
+        ManagementPort = managementPort;
     }
+
+    /// <summary>Port of the management listener (/metrics, /health/*; no API key), 0 when it has none.</summary>
+    public int ManagementPort { get; }
+
+    /// <summary>The management listener's address ("http://127.0.0.1:PORT").</summary>
+    public Uri ManagementAddress => ManagementPort > 0 ? new Uri($"http://127.0.0.1:{ManagementPort}") : throw new InvalidOperationException("this silo has no management listener");
 
     /// <summary>Port of the HTTP API when the silo serves it (0: it does not).</summary>
     public int HttpPort { get; }
@@ -33,7 +41,14 @@ public sealed class SiloProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The log as a person reads it: JSON events rendered to their messages (see <see cref="LogEvent.Render"/>).</summary>
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>The log as the silo wrote it (compact JSON, one event per line, unless configured otherwise).</summary>
+    public IReadOnlyCollection<string> RawLines => _raw;
+
+    /// <summary>The JSON events of the log.</summary>
+    public IEnumerable<LogEvent> Events => _raw.Select(LogEvent.Parse).OfType<LogEvent>();
 
     public bool HasExited => _process.HasExited;
 
@@ -49,6 +64,7 @@ public sealed class SiloProcess : IDisposable
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
+        var managementPort = FreePorts.Next();
         string[] args =
         [
             RepoPaths.SiloDll,
@@ -57,6 +73,7 @@ public sealed class SiloProcess : IDisposable
             $"--AudioGrains:SiloPort={siloPort}",
             $"--AudioGrains:GatewayPort={gatewayPort}",
             $"--AudioGrains:Http:Port={httpPort}",
+            $"--AudioGrains:Management:Port={managementPort}",
             "--AudioGrains:Address=127.0.0.1",
             $"--AudioGrains:DataDirectory={dataDirectory}",
             // Notice a dead silo in seconds rather than tens of seconds.
@@ -65,7 +82,7 @@ public sealed class SiloProcess : IDisposable
             "--AudioGrains:Membership:IAmAliveTablePublishTimeout=00:00:05",
             .. extraConfiguration,
         ];
-        return await StartAsync(args, siloPort, gatewayPort, httpPort);
+        return await StartAsync(args, siloPort, gatewayPort, httpPort, managementPort);
     }
 
     /// <summary>`audiograins silo --redis ...` (the CLI's silo verb) with the given storage arguments.</summary>
@@ -77,7 +94,7 @@ public sealed class SiloProcess : IDisposable
             siloPort, gatewayPort);
     }
 
-    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort, int httpPort = 0)
+    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort, int httpPort = 0, int managementPort = 0)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -88,7 +105,7 @@ public sealed class SiloProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(info)!;
-        var silo = new SiloProcess(process, siloPort, gatewayPort, httpPort);
+        var silo = new SiloProcess(process, siloPort, gatewayPort, httpPort, managementPort);
         process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -114,7 +131,8 @@ public sealed class SiloProcess : IDisposable
     private void OnLine(string? line)
     {
         if (line is null) return;
-        _lines.Enqueue(line);
+        _raw.Enqueue(line);
+        _lines.Enqueue(LogEvent.Render(line));
         if (line.Contains("AudioGrains silo ready", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 
@@ -125,7 +143,7 @@ public sealed class SiloProcess : IDisposable
         if (Environment.GetEnvironmentVariable("AUDIOGRAINS_TEST_SILO_LOGS") is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
-            File.WriteAllLines(Path.Combine(folder, $"silo-{ProcessId}.log"), _lines);
+            File.WriteAllLines(Path.Combine(folder, $"silo-{ProcessId}.log"), _raw);
         }
         _process.Dispose();
     }

@@ -1,21 +1,39 @@
+using System.Diagnostics;
+using AudioGrains.Grains.Telemetry;
+
 namespace AudioGrains.Grains.Chunks;
 
 /// <summary>
 /// Where chunk and segment grains run their work: on the thread pool behind the silo's CPU limit, counted in
-/// <see cref="ChunkActivity"/> while it runs, after the <see cref="IWorkInterceptor"/>, under the call's cancellation.
+/// <see cref="ChunkActivity"/> while it runs, after the <see cref="IWorkInterceptor"/>, under the call's cancellation,
+/// in a span of its own and timed in <see cref="WorkMetrics"/>.
 /// </summary>
-public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, IWorkInterceptor interceptor, SiloIdentity silo)
+public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, IWorkInterceptor interceptor, WorkMetrics metrics, SiloIdentity silo)
 {
     public string Silo => silo.Name;
 
     public async Task RunAsync(WorkItem item, Func<CancellationToken, Task> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        using var span = AudioGrainsTelemetry.Source.StartActivity($"{item.Kind} {item.Index}".ToLowerInvariant());
+        span?.SetTag("audiograins.job_id", item.JobId);
+        span?.SetTag("audiograins.chunk", item.Index);
         using var running = activity.Track(item.JobId);
-        await limiter.RunAsync(async token =>
+        var watch = Stopwatch.StartNew();
+        try
         {
-            await interceptor.BeforeAsync(item, token).ConfigureAwait(false);
-            await work(token).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false);
+            await limiter.RunAsync(async token =>
+            {
+                await interceptor.BeforeAsync(item, token).ConfigureAwait(false);
+                await work(token).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            metrics.Completed(item.Kind, watch.Elapsed);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            metrics.Failed(item.Kind);
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
 }

@@ -16,4 +16,24 @@ public interface IJobObserver
 
     /// <summary>A try failed: of one unit of work (<paramref name="item"/> set) or of a whole phase (null).</summary>
     void TryFailed(string jobId, JobPhase phase, WorkItem? item, int attempt, Exception error);
+
+    /// <summary>A new job was created and saved (not told again for a repeated start).</summary>
+    void Started(JobStatus status)
+    {
+    }
+
+    /// <summary>The job's loop starts running on this silo: at its start, and when it resumes here after a crash or a move.</summary>
+    void Running(string jobId)
+    {
+    }
+
+    /// <summary>The job's loop stopped on this silo: it ended, or the silo let the job go.</summary>
+    void Stopped(string jobId)
+    {
+    }
+
+    /// <summary>The job ended: completed, failed (dead-lettered or not) or cancelled; its status as saved.</summary>
+    void Ended(JobStatus status, bool deadLettered)
+    {
+    }
 }

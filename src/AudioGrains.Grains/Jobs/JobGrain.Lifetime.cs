@@ -70,6 +70,7 @@ public sealed partial class JobGrain
     /// </summary>
     private async Task EndedAsync()
     {
+        observer.Ended(Status(), S.DeadLettered);
         try
         {
             if (Lifetime.ExpiresAt(S) is { } at)

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs.Phases;
 using AudioGrains.Grains.Storage;
+using AudioGrains.Grains.Telemetry;
 using AudioGrains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -89,6 +91,8 @@ public sealed partial class JobGrain(
             // awaited: the start (and the upload waiting on it) must not wait on the registry; a notice it misses is
             // made good by its checks, and the notice logs its own failure.
             _ = Lifetime.TellStartedAsync(S.CreatedAt);
+            S.TraceParent = Activity.Current?.Id;
+            observer.Started(Status());
             logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
                 JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);
         }
@@ -195,6 +199,9 @@ public sealed partial class JobGrain(
     {
         await Task.Yield();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = JobId, ["CorrelationId"] = S.Spec?.CorrelationId ?? "" });
+        // The job's span continues the trace of the request that submitted it, on whichever silo the job runs.
+        using var span = JobTrace.Start(JobId, S.TraceParent);
+        observer.Running(JobId);
         try
         {
             while (Exists && !S.Phase.IsTerminal() && !ct.IsCancellationRequested)
@@ -202,6 +209,7 @@ public sealed partial class JobGrain(
                 var from = S.Phase;
                 try
                 {
+                    using var phaseSpan = from == JobPhase.Queued ? null : JobTrace.StartPhase(from);
                     var outcome = from == JobPhase.Queued ? PhaseOutcome.Done : await _phases[from].RunAsync(Run(), ct);
                     await MoveAsync(from, JobTransitions.Next(from, outcome, S));
                 }
@@ -220,6 +228,7 @@ public sealed partial class JobGrain(
         }
         finally
         {
+            observer.Stopped(JobId);
             _keepAlive?.Dispose();
             _keepAlive = null;
         }

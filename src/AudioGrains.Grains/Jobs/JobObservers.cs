@@ -21,6 +21,14 @@ public sealed class JobObservers(IEnumerable<IJobObserver> observers, ILogger<Jo
     public void TryFailed(string jobId, JobPhase phase, WorkItem? item, int attempt, Exception error) =>
         Tell(jobId, nameof(TryFailed), o => o.TryFailed(jobId, phase, item, attempt, error));
 
+    public void Started(JobStatus status) => Tell(status.JobId, nameof(Started), o => o.Started(status));
+
+    public void Running(string jobId) => Tell(jobId, nameof(Running), o => o.Running(jobId));
+
+    public void Stopped(string jobId) => Tell(jobId, nameof(Stopped), o => o.Stopped(jobId));
+
+    public void Ended(JobStatus status, bool deadLettered) => Tell(status.JobId, nameof(Ended), o => o.Ended(status, deadLettered));
+
     private void Tell(string jobId, string call, Action<IJobObserver> tell)
     {
         foreach (var observer in _observers)

@@ -57,6 +57,9 @@ public sealed class JobState
     /// <summary>When the ended job's blobs are deleted (see <see cref="JobLifetime"/>); null while it runs.</summary>
     [Id(20)] public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>The W3C trace context of the request that created the job: its spans continue that trace after a crash too.</summary>
+    [Id(21)] public string? TraceParent { get; set; }
+
     /// <summary>Ends the job as cancelled: it has no output.</summary>
     public void MarkCancelled(DateTimeOffset at)
     {

@@ -28,6 +28,11 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
 
     public async Task<JobStatus> CompleteAsync(JobRequest request, CancellationToken ct)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["JobId"] = JobId,
+            ["CorrelationId"] = request.CorrelationId.Length > 0 ? request.CorrelationId : JobId,
+        });
         var job = GrainFactory.GetGrain<IJobGrain>(JobId);
         var existing = await job.GetStatusAsync();
         if (existing.Exists) return existing;
