@@ -1,11 +1,13 @@
 using AudioGrains.Abstractions;
 using AudioGrains.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Dashboard;
 using Prometheus;
 using Scalar.AspNetCore;
 
@@ -17,6 +19,9 @@ namespace AudioGrains.Gateway;
 /// </summary>
 public static class GatewayServices
 {
+    /// <summary>Where the Orleans dashboard is served (its silos' side is added by the host: AddDashboard on every silo).</summary>
+    public const string DashboardPath = "/dashboard";
+
     public static IServiceCollection AddAudioGrainsGateway(this IServiceCollection services)
     {
         services.AddProblemDetails();
@@ -50,6 +55,7 @@ public static class GatewayServices
         app.MapJobEndpoints();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
+        app.MapOrleansDashboard(routePrefix: DashboardPath).ExcludeFromDescription();
         // Prometheus text: every System.Diagnostics.Metrics meter in the process (Orleans', the runtime's, ours) and the process's own figures.
         app.MapMetrics("/metrics");
         return app;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace AudioGrains.Hosting;
@@ -65,6 +66,8 @@ public static class AudioGrainsSilo
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
                 silo.AddRedisGrainStorage(JobStorage.Name, o => o.ConfigurationOptions = redis.Clone());
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+                // Every silo of a cluster feeds the dashboard (grain and silo statistics); gateways serve it (/dashboard).
+                silo.AddDashboard(o => o.HideTrace = true);
             }
         });
         return host;

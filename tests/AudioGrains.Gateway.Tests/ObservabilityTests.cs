@@ -93,6 +93,25 @@ public sealed class ObservabilityTests(ObservedCluster cluster, ITestOutputHelpe
         Assert.True(Total("audiograins_job_realtime_factor_sum") / completed > 1);
     }
 
+    [ChromiumFact]
+    public async Task The_dashboard_is_behind_the_key_and_shows_both_silos_in_a_browser()
+    {
+        using var anonymous = new HttpClient { BaseAddress = cluster.Gateway.HttpAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/dashboard/")).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:not-the-key"u8.ToArray()));
+        var refused = await anonymous.SendAsync(wrong);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.StartsWith("Basic", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        // The browser sends the key as the Basic password, for the page and for every request its script makes.
+        var url = $"http://ops:{ObservedCluster.Key}@127.0.0.1:{cluster.Gateway.HttpPort}/dashboard/#/silos";
+        var dom = await HeadlessBrowser.Default().DumpDomAsync(url, scriptMilliseconds: 8000);
+        Assert.Contains("Orleans Dashboard", dom, StringComparison.Ordinal);
+        foreach (var silo in cluster.Silos)
+            Assert.Contains($"127.0.0.1:{silo.SiloPort}@", dom, StringComparison.Ordinal);
+    }
+
     private async Task<(string Id, JsonElement Job)> SubmitAsync(string path, params (string Header, string Value)[] headers)
     {
         using var form = new MultipartFormDataContent
