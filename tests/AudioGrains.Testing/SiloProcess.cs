@@ -121,6 +121,25 @@ public sealed class SiloProcess : IDisposable
 
     public bool Hosts(string siloName) => siloName.EndsWith($"/pid-{ProcessId}", StringComparison.Ordinal);
 
+    /// <summary>SIGTERM, as an orchestrator stops a silo: the time until the process exited, or null if it had not within <paramref name="timeout"/>.</summary>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return watch.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>SIGKILL: the process gets no chance to hand anything over.</summary>
     public void Kill()
     {
