@@ -14,13 +14,16 @@ namespace AudioGrains.Hosting;
 /// </summary>
 public static class KubernetesHosting
 {
-    /// <summary>true: on even outside a pod; false: off even in a pod; unset: on when KUBERNETES_SERVICE_HOST is set.</summary>
+    /// <summary>
+    /// true: on even outside a pod (it still needs a pod's service-account token and API server to start); false: off
+    /// even in a pod; unset: on when <see cref="InClusterVariable"/> is set.
+    /// </summary>
     public const string EnabledKey = "AudioGrains:Kubernetes:Enabled";
 
     /// <summary>Set by the kubelet in every container of a pod.</summary>
     public const string InClusterVariable = "KUBERNETES_SERVICE_HOST";
 
-    public static bool IsEnabled(IConfiguration configuration)
+    public static bool IsEnabled(IConfiguration configuration, Func<string, string?>? environment = null)
     {
         var configured = configuration[EnabledKey];
         if (!string.IsNullOrWhiteSpace(configured))
@@ -29,33 +32,36 @@ public static class KubernetesHosting
                 ? enabled
                 : throw new InvalidOperationException($"{EnabledKey} \"{configured}\" is not true or false");
         }
-        return !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(InClusterVariable));
+        return !string.IsNullOrEmpty((environment ?? Environment.GetEnvironmentVariable)(InClusterVariable));
     }
 
     /// <summary>Adds Orleans' Kubernetes hosting when <see cref="IsEnabled"/>, after checking it agrees with <paramref name="host"/>.</summary>
     public static ISiloBuilder UseAudioGrainsKubernetesHosting(this ISiloBuilder silo, IConfiguration configuration, AudioGrainsHostOptions host)
     {
         if (!IsEnabled(configuration)) return silo;
-        var conflicts = Conflicts(host).ToList();
+        var conflicts = Conflicts(host, Environment.GetEnvironmentVariable);
         if (conflicts.Count > 0)
             throw new InvalidOperationException($"Kubernetes hosting disagrees with the silo's configuration: {string.Join("; ", conflicts)}");
         return silo.UseKubernetesHosting();
     }
 
-    private static IEnumerable<string> Conflicts(AudioGrainsHostOptions host)
+    /// <summary>Where the variables Kubernetes hosting reads (from <paramref name="environment"/>) contradict <paramref name="host"/>.</summary>
+    public static IReadOnlyList<string> Conflicts(AudioGrainsHostOptions host, Func<string, string?> environment)
     {
+        var conflicts = new List<string>();
         // The package advertises POD_IP only when no address is configured; ours always is, so the two must agree.
-        var podIp = Environment.GetEnvironmentVariable(KubernetesHostingOptions.PodIPEnvironmentVariable);
+        var podIp = environment(KubernetesHostingOptions.PodIPEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(podIp)
             && !(IPAddress.TryParse(podIp, out var pod) && IPAddress.TryParse(host.Address, out var address) && pod.Equals(address)))
-            yield return $"{KubernetesHostingOptions.PodIPEnvironmentVariable} is {podIp} but AudioGrains:Address is {host.Address} (set both from status.podIP)";
+            conflicts.Add($"{KubernetesHostingOptions.PodIPEnvironmentVariable} is {podIp} but AudioGrains:Address is {host.Address} (set both from status.podIP)");
 
         // These would override ClusterOptions after ours are applied.
-        var clusterId = Environment.GetEnvironmentVariable(KubernetesHostingOptions.ClusterIdEnvironmentVariable);
+        var clusterId = environment(KubernetesHostingOptions.ClusterIdEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(clusterId) && clusterId != host.ClusterId)
-            yield return $"{KubernetesHostingOptions.ClusterIdEnvironmentVariable} is \"{clusterId}\" but AudioGrains:ClusterId is \"{host.ClusterId}\"";
-        var serviceId = Environment.GetEnvironmentVariable(KubernetesHostingOptions.ServiceIdEnvironmentVariable);
+            conflicts.Add($"{KubernetesHostingOptions.ClusterIdEnvironmentVariable} is \"{clusterId}\" but AudioGrains:ClusterId is \"{host.ClusterId}\"");
+        var serviceId = environment(KubernetesHostingOptions.ServiceIdEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(serviceId) && serviceId != host.ServiceId)
-            yield return $"{KubernetesHostingOptions.ServiceIdEnvironmentVariable} is \"{serviceId}\" but AudioGrains:ServiceId is \"{host.ServiceId}\"";
+            conflicts.Add($"{KubernetesHostingOptions.ServiceIdEnvironmentVariable} is \"{serviceId}\" but AudioGrains:ServiceId is \"{host.ServiceId}\"");
+        return conflicts;
     }
 }
