@@ -68,6 +68,7 @@ public static class AudioGrainsSilo
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
                 // Every silo of a cluster feeds the dashboard (grain and silo statistics); gateways serve it (/dashboard).
                 silo.AddDashboard(o => o.HideTrace = true);
+                silo.UseAudioGrainsKubernetesHosting(config, host);
             }
         });
         return host;
