@@ -99,7 +99,7 @@ trap cleanup EXIT
 
 event "scripts/cluster up 3"
 env_lines="$("$cluster" up 3 2> >(sed 's/^/    /' >&2))" || die "scripts/cluster up 3 failed"
-echo "$env_lines" | sed 's/^/    /'
+while read -r line; do echo "    $line"; done <<<"$env_lines"
 http="$(sed -n 's/^HTTP=//p' <<<"$env_lines")"
 [[ -n "$http" ]] || die "scripts/cluster up printed no HTTP= line"
 
@@ -160,7 +160,6 @@ scale_steps() {
 
 pids=()
 for w in $(seq "$parallel"); do submit_share "$w" & pids+=($!); done
-submitters=("${pids[@]}")
 scale_steps & scaler_pid=$!
 pids+=("$scaler_pid")
 
@@ -168,7 +167,7 @@ declare -A phase_of=() doc_of=()
 poll_deadline=$((SECONDS + deadline))
 last_line=""
 while :; do
-  open=0 done_n=0 failed_n=0
+  open=0 done_n=0
   while read -r i id; do
     if [[ "$id" == - ]]; then phase_of[$i]="refused"; done_n=$((done_n + 1)); continue; fi
     case "${phase_of[$i]:-}" in completed|failed|cancelled|expired) done_n=$((done_n + 1)); continue ;; esac
@@ -219,7 +218,7 @@ while read -r i id; do
     err="$(jq -r '.error_code // "-"' <<<"$doc")"
   fi
   opts="$(options_of "$i")"
-  echo "| $i | $(length_of "$i") | $(ext_of "$i") | ${opts:-defaults} | $p | $err | $secs | $( [[ "$id" == - ]] && echo - || silos_of "$id") |"
+  echo "| $i | $(length_of "$i") | $(ext_of "$i") | ${opts:-defaults} | $p | $err | $secs | $(if [[ "$id" == - ]]; then echo -; else silos_of "$id"; fi) |"
 done < <(sort -n "$ids_file")
 echo
 echo "Summary: $jobs_n jobs, $completed completed, $failed failed, $other other (refused, cancelled, expired or unfinished);" \
