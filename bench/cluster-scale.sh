@@ -34,6 +34,8 @@ for c in ffmpeg ffprobe curl jq redis-server; do command -v "$c" >/dev/null || d
 out="$repo_root/bench/out/cluster-scale"
 inputs="$out/inputs"
 export AUDIOGRAINS_CLUSTER_DIR="$out/state"
+# Not a rate-limit test: the polls (one GET per unfinished job every 2 s) must not meet the per-client read limit.
+export AudioGrains__Http__RateLimitPermits=100000
 cluster="$repo_root/scripts/cluster"
 mkdir -p "$inputs"
 
@@ -145,10 +147,11 @@ unfinished() {
   echo "$n"
 }
 
-scale() {
-  event "scripts/cluster scale $1 begins: $(submitted) of $jobs_n submitted, $(unfinished) unfinished"
+scale() {  # the counts take a few seconds (one GET per job): the line carries the time they were taken at
+  local at
+  at="$(stamp)"; echo "$at scripts/cluster scale $1 begins: $(submitted) of $jobs_n submitted, $(unfinished) unfinished"
   if ! "$cluster" scale "$1" 2>&1 | sed 's/^/    /'; then echo "scale $1" >>"$scale_failed"; return 1; fi
-  event "scripts/cluster scale $1 done: $(submitted) of $jobs_n submitted, $(unfinished) unfinished"
+  at="$(stamp)"; echo "$at scripts/cluster scale $1 done: $(submitted) of $jobs_n submitted, $(unfinished) unfinished"
 }
 
 scale_steps() {
