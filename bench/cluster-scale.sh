@@ -228,11 +228,12 @@ echo "Summary: $jobs_n jobs, $completed completed, $failed failed, $other other 
   "$t_total s from 'up' to the last job's end; $(nproc) cores, commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ)."
 if ((failed + other > 0)); then
   echo
-  echo "Log lines naming the jobs that did not complete (grep for the id in ${state#"$repo_root"/}/silo-*.log, last 6 each):"
+  echo "Log lines naming the jobs that did not complete (grep for the id in ${state#"$repo_root"/}/silo-*.log, last 8 each):"
   while read -r i id; do
     [[ "${phase_of[$i]}" == completed || "$id" == - ]] && continue
     echo "job $i $id (${phase_of[$i]}):"
-    grep -H -F "$id" "$state"/silo-*.log 2>/dev/null | sed "s#^${state}/##" | cut -c1-400 | tail -n 6 | sed 's/^/    /' || true
+    # Sorted on the line after "silo-K.log:" (both the text and the JSON format begin with the time).
+    grep -H -F "$id" "$state"/silo-*.log 2>/dev/null | sed "s#^${state}/##" | sort -t: -k2 | cut -c1-400 | tail -n 8 | sed 's/^/    /' || true
   done < <(sort -n "$ids_file")
 fi
 [[ ! -s "$scale_failed" ]] || die "a scale step failed: $(paste -sd, "$scale_failed")."
