@@ -11,8 +11,8 @@
 # denoise + mp3; stereo, 44.1 kHz, -16 LUFS + flac).
 # Timeline: BENCH_PARALLEL clients (default 4) post the jobs back to back (BENCH_SUBMIT_GAP s apart, default 0), so a
 # backlog builds up; `scale 5` once a third of them is posted, `scale 1` BENCH_HOLD s (default 10) after the 5 silos
-# are ready. Each scale step prints how many jobs were unfinished when it began and ended. Meanwhile every job posted
-# is polled every 2 s until it is completed, failed, cancelled or expired (BENCH_DEADLINE s at most, default 900).
+# are ready. Meanwhile every job posted is polled every 2 s until it is completed, failed, cancelled or expired
+# (BENCH_DEADLINE s at most, default 900); each scale step prints the counts of the last poll when it begins and ends.
 # Output (stdout): the timeline, one row per job (length, format, options, phase, error code, seconds from created to
 # completed, and the silos whose logs mention the job id), a summary. Exit status 0 only when every job completed.
 # The cluster runs in its own state folder, bench/out/cluster-scale/state (AUDIOGRAINS_CLUSTER_DIR; removed before the
@@ -136,22 +136,15 @@ submit_share() {  # submit_share W: jobs W, W+P, W+2P, ...
 }
 
 submitted() { wc -l <"$ids_file"; }
-# Unfinished jobs among those submitted so far (one GET each).
-unfinished() {
-  local n=0 i id phase
-  while read -r i id; do
-    [[ "$id" == - ]] && continue
-    phase="$(curl -s --max-time 5 "$http/jobs/$id" | jq -r '.status // "?"' 2>/dev/null || echo '?')"
-    [[ "$phase" == completed || "$phase" == failed || "$phase" == cancelled || "$phase" == expired ]] || n=$((n + 1))
-  done <"$ids_file"
-  echo "$n"
-}
+# The poller's latest count (a file: the scale steps run in a subshell).
+progress_file="$out/progress"
+echo "0 submitted, 0 unfinished, 0 at their end" >"$progress_file"
+progress() { cat "$progress_file"; }
 
-scale() {  # the counts take a few seconds (one GET per job): the line carries the time they were taken at
-  local at
-  at="$(stamp)"; echo "$at scripts/cluster scale $1 begins: $(submitted) of $jobs_n submitted, $(unfinished) unfinished"
+scale() {
+  event "scripts/cluster scale $1 begins ($(progress) at the last poll)"
   if ! "$cluster" scale "$1" 2>&1 | sed 's/^/    /'; then echo "scale $1" >>"$scale_failed"; return 1; fi
-  at="$(stamp)"; echo "$at scripts/cluster scale $1 done: $(submitted) of $jobs_n submitted, $(unfinished) unfinished"
+  event "scripts/cluster scale $1 done ($(progress) at the last poll)"
 }
 
 scale_steps() {
@@ -188,6 +181,7 @@ while :; do
     case "$p" in completed|failed|cancelled|expired) done_n=$((done_n + 1)) ;; *) open=$((open + 1)) ;; esac
   done < <(sort -n "$ids_file")
   line="$(submitted) submitted, $open unfinished, $done_n at their end"
+  echo "$line" >"$progress_file.tmp" && mv -f "$progress_file.tmp" "$progress_file"
   [[ "$line" == "$last_line" ]] || { event "$line"; last_line="$line"; }
   running=0
   for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && running=1; done
