@@ -94,13 +94,13 @@ cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   say "stopping the cluster (scripts/cluster down; its logs stay in ${AUDIOGRAINS_CLUSTER_DIR#"$repo_root"/})."
-  "$cluster" down 2>&1 | sed 's/^/    /' >&2 || true
+  "$cluster" down 2>&1 | sed -u 's/^/    /' >&2 || true
   exit "$rc"
 }
 trap cleanup EXIT
 
 event "scripts/cluster up 3"
-env_lines="$("$cluster" up 3 2> >(sed 's/^/    /' >&2))" || die "scripts/cluster up 3 failed"
+env_lines="$("$cluster" up 3 2> >(sed -u 's/^/    /' >&2))" || die "scripts/cluster up 3 failed"
 while read -r line; do echo "    $line"; done <<<"$env_lines"
 http="$(sed -n 's/^HTTP=//p' <<<"$env_lines")"
 [[ -n "$http" ]] || die "scripts/cluster up printed no HTTP= line"
@@ -143,7 +143,7 @@ progress() { cat "$progress_file"; }
 
 scale() {
   event "scripts/cluster scale $1 begins ($(progress) at the last poll)"
-  if ! "$cluster" scale "$1" 2>&1 | sed 's/^/    /'; then echo "scale $1" >>"$scale_failed"; return 1; fi
+  if ! "$cluster" scale "$1" 2>&1 | sed -u 's/^/    /'; then echo "scale $1" >>"$scale_failed"; return 1; fi
   event "scripts/cluster scale $1 done ($(progress) at the last poll)"
 }
 
@@ -227,7 +227,7 @@ if ((failed + other > 0)); then
     [[ "${phase_of[$i]}" == completed || "$id" == - ]] && continue
     echo "job $i $id (${phase_of[$i]}):"
     # Sorted on the line after "silo-K.log:" (both the text and the JSON format begin with the time).
-    grep -H -F "$id" "$state"/silo-*.log 2>/dev/null | sed "s#^${state}/##" | sort -t: -k2 | cut -c1-400 | tail -n 8 | sed 's/^/    /' || true
+    grep -H -F "$id" "$state"/silo-*.log 2>/dev/null | sed "s#^${state}/##" | sort -t: -k2 | cut -c1-400 | tail -n 8 | sed -u 's/^/    /' || true
   done < <(sort -n "$ids_file")
 fi
 [[ ! -s "$scale_failed" ]] || die "a scale step failed: $(paste -sd, "$scale_failed")."
