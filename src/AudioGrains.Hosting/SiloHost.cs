@@ -42,8 +42,13 @@ public static class SiloHost
         var silo = Compose(web);
         web.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (http.Port > 0) kestrel.Listen(IPAddress.Parse(silo.Address), http.Port);
-            if (management.Port > 0) kestrel.Listen(IPAddress.Parse(silo.Address), management.Port);
+            foreach (var port in new[] { http.Port, management.Port }.Where(p => p > 0))
+            {
+                var address = IPAddress.Parse(silo.Address);
+                kestrel.Listen(address, port);
+                // On a pod's address, loopback too: `kubectl port-forward` connects to the pod's loopback.
+                if (!IPAddress.IsLoopback(address)) kestrel.Listen(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, port);
+            }
         });
         web.Services.AddHealthChecks().AddSiloReadiness(silo);
         if (http.Port > 0)

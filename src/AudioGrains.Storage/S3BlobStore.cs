@@ -81,12 +81,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
-            // The blob is there (or this would be a 404) but the range starts at or past its end (or it is empty).
-            return Stream.Null;
+            // The blob is there (or this would be a 404) but the range starts at or past its end (or it is empty),
+            // unless it is a torn blob shorter than its stamp.
+            return await LengthAsync(key, ct).ConfigureAwait(false) is null ? throw new BlobNotFoundException(key) : Stream.Null;
         }
         catch (Exception e) when (IsServiceError(e))
         {
             throw Failure("read of", key, e);
+        }
+        if (S3LengthStamp.IsTorn(response.Metadata, S3LengthStamp.StoredLength(response)))
+        {
+            // Closing checks the body against the ETag's MD5, which a torn blob fails: it is dropped either way.
+            try { response.Dispose(); } catch (AmazonClientException) { }
+            throw new BlobNotFoundException(key);
         }
         if (offset > 0 || length is not null)
         {
@@ -108,7 +115,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         try
         {
             var meta = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, ct).ConfigureAwait(false);
-            return meta.ContentLength;
+            return S3LengthStamp.IsTorn(meta.Metadata, meta.ContentLength) ? null : meta.ContentLength;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -137,14 +144,16 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     {
         try
         {
-            await _s3.PutObjectAsync(new PutObjectRequest
+            var request = new PutObjectRequest
             {
                 BucketName = Bucket,
                 Key = key,
                 FilePath = path,
                 // Plain body with its SHA-256 signed: aws-chunked framing would be stored verbatim by s3rver.
                 UseChunkEncoding = false,
-            }, ct).ConfigureAwait(false);
+            };
+            S3LengthStamp.Stamp(request.Metadata, new FileInfo(path).Length);
+            await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsServiceError(e))
         {
@@ -159,7 +168,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         string uploadId;
         try
         {
-            var started = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key }, ct).ConfigureAwait(false);
+            var initiate = new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key };
+            S3LengthStamp.Stamp(initiate.Metadata, size);
+            var started = await _s3.InitiateMultipartUploadAsync(initiate, ct).ConfigureAwait(false);
             uploadId = started.UploadId;
         }
         catch (Exception e) when (IsServiceError(e))

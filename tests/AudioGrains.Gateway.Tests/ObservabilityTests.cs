@@ -43,6 +43,7 @@ public sealed class ObservabilityTests(ObservedCluster cluster, ITestOutputHelpe
     public async Task Every_silo_serves_metrics_on_its_management_port_without_the_key_with_plausible_values()
     {
         var input = await TestAudio.LavfiAsync(cluster.Dir.File("tone.wav"), "sine=frequency=440:duration=60:sample_rate=48000", "-ac", "2");
+        var before = await ScrapeAllAsync();
         var (id, _) = await SubmitAsync(input);
         var job = await JobPolling.WaitEndedAsync(cluster.Http, id, TimeSpan.FromMinutes(2));
         Assert.Equal("completed", job.GetProperty("status").GetString());
@@ -50,17 +51,16 @@ public sealed class ObservabilityTests(ObservedCluster cluster, ITestOutputHelpe
         // The API's port wants the key for /metrics; the management port does not, and serves nothing else.
         using (var anonymous = new HttpClient { BaseAddress = cluster.Gateway.HttpAddress })
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
-        var scrapes = new List<PrometheusScrape>();
         foreach (var silo in cluster.Silos)
         {
             using var management = ObservedCluster.Management(silo);
             Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/jobs")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/ready")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/live")).StatusCode);
-            var scrape = await PrometheusScrape.GetAsync(management);
-            scrapes.Add(scrape);
-            output.WriteLine(string.Join("\n", scrape.Samples.Where(x => x.Name.StartsWith("audiograins_", StringComparison.Ordinal) && !x.Name.EndsWith("_bucket", StringComparison.Ordinal))
-                .Select(x => $"{silo.ProcessId} {x.Name}{{{string.Join(",", x.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {x.Value}")));
+        }
+        var after = await ScrapeAllAsync();
+        foreach (var scrape in after)
+        {
             Assert.Equal(2, scrape.Sum("audiograins_cluster_silos_active"));
             Assert.True(scrape.Sum("audiograins_temp_free_bytes") > 0);
             Assert.True(scrape.Sum("audiograins_storage_free_bytes") > 0);
@@ -72,26 +72,61 @@ public sealed class ObservabilityTests(ObservedCluster cluster, ITestOutputHelpe
             Assert.Contains(scrape.Names, n => n.StartsWith("process_", StringComparison.Ordinal));
         }
 
-        double Total(string name, params (string, string)[] labels) => scrapes.Sum(s => s.Sum(name, labels) ?? 0);
-        var inputBytes = new FileInfo(input).Length;
-        var outputBytes = job.GetProperty("file_size_output").GetInt64();
-        output.WriteLine($"submitted {Total("audiograins_jobs_submitted_total")}, completed {Total("audiograins_jobs_completed_total")}, " +
-            $"bytes in {Total("audiograins_bytes_in_total")}, out {Total("audiograins_bytes_out_total")}, " +
-            $"process chunks {Total("audiograins_chunk_duration_seconds_count", ("kind", "process"))}, realtime factor sum {Total("audiograins_job_realtime_factor_sum")}");
-        // Every job of this cluster (this test's and any other of the class) was submitted over the gateway and completed.
-        Assert.True(Total("audiograins_jobs_submitted_total") >= 1);
-        Assert.Equal(Total("audiograins_jobs_submitted_total"), Total("audiograins_jobs_completed_total"));
-        Assert.Equal(0, Total("audiograins_jobs_failed_total"));
-        Assert.True(Total("audiograins_bytes_in_total") >= inputBytes);
-        Assert.True(Total("audiograins_bytes_out_total") >= outputBytes);
-        Assert.Equal(Total("audiograins_http_upload_bytes_total"), Total("audiograins_bytes_in_total"));
-        // Two 30 s chunks of this job at least, each timed once; its realtime factor is above 1 (60 s took well under 60 s).
-        Assert.True(Total("audiograins_chunk_duration_seconds_count", ("kind", "process")) >= 2);
-        Assert.True(Total("audiograins_chunk_duration_seconds_sum", ("kind", "process")) > 0);
-        var completed = Total("audiograins_job_realtime_factor_count");
-        Assert.Equal(Total("audiograins_jobs_completed_total"), completed);
-        Assert.True(Total("audiograins_job_realtime_factor_sum") / completed > 1);
+        // What this job added, summed over the silos (other tests of the class may have run jobs before).
+        double Added(string name, params (string, string)[] labels) => Total(after, name, labels) - Total(before, name, labels);
+        output.WriteLine($"added: submitted {Added("audiograins_jobs_submitted_total")}, completed {Added("audiograins_jobs_completed_total")}, " +
+            $"bytes in {Added("audiograins_bytes_in_total")}, out {Added("audiograins_bytes_out_total")}, " +
+            $"process chunks {Added("audiograins_chunk_duration_seconds_count", ("kind", "process"))}, realtime factor {Added("audiograins_job_realtime_factor_sum"):F1}");
+        Assert.Equal(1, Added("audiograins_jobs_submitted_total"));
+        Assert.Equal(1, Added("audiograins_jobs_completed_total"));
+        Assert.Equal(0, Added("audiograins_jobs_failed_total"));
+        Assert.Equal(new FileInfo(input).Length, Added("audiograins_bytes_in_total"));
+        Assert.Equal(new FileInfo(input).Length, Added("audiograins_http_upload_bytes_total"));
+        Assert.Equal(job.GetProperty("file_size_output").GetInt64(), Added("audiograins_bytes_out_total"));
+        // Two 30 s chunks, each timed once; 60 s of input took well under 60 s.
+        Assert.Equal(2, Added("audiograins_chunk_duration_seconds_count", ("kind", "process")));
+        Assert.True(Added("audiograins_chunk_duration_seconds_sum", ("kind", "process")) > 0);
+        Assert.Equal(1, Added("audiograins_job_realtime_factor_count"));
+        Assert.True(Added("audiograins_job_realtime_factor_sum") > 1);
+        Assert.Equal(0, Added("audiograins_chunk_failures_total"));
     }
+
+    [Fact]
+    public async Task The_alert_rules_and_the_grafana_dashboard_use_only_series_the_silos_publish()
+    {
+        // A job that fails, so the failure counter (labelled by error code) has a series too.
+        var broken = cluster.Dir.File("broken.wav");
+        await File.WriteAllBytesAsync(broken, [.. Enumerable.Range(0, 20_000).Select(i => (byte)(i * 37 % 251))]);
+        var (id, _) = await SubmitAsync(broken);
+        var job = await JobPolling.WaitEndedAsync(cluster.Http, id);
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+
+        var published = (await ScrapeAllAsync()).SelectMany(s => s.Names).ToHashSet();
+        var failed = (await ScrapeAllAsync()).Sum(s => s.Sum("audiograins_jobs_failed_total", ("error_code", job.GetProperty("error_code").GetString()!)) ?? 0);
+        Assert.Equal(1, failed);
+        foreach (var file in new[] { "k8s/monitoring/audiograins-rules.yaml", "k8s/monitoring/grafana-dashboard.json" })
+        {
+            var used = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, file)), @"\baudiograins_[a-z0-9_]+")
+                .Select(m => m.Value).ToHashSet();
+            output.WriteLine($"{file}: {used.Count} series");
+            Assert.NotEmpty(used);
+            Assert.All(used, name => Assert.True(published.Contains(name), $"{file} uses {name}, which no silo publishes"));
+        }
+    }
+
+    private async Task<List<PrometheusScrape>> ScrapeAllAsync()
+    {
+        var scrapes = new List<PrometheusScrape>();
+        foreach (var silo in cluster.Silos)
+        {
+            using var management = ObservedCluster.Management(silo);
+            scrapes.Add(await PrometheusScrape.GetAsync(management));
+        }
+        return scrapes;
+    }
+
+    private static double Total(IEnumerable<PrometheusScrape> scrapes, string name, params (string, string)[] labels) =>
+        scrapes.Sum(s => s.Sum(name, labels) ?? 0);
 
     [ChromiumFact]
     public async Task The_dashboard_is_behind_the_key_and_shows_both_silos_in_a_browser()

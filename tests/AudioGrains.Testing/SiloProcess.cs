@@ -104,6 +104,8 @@ public sealed class SiloProcess : IDisposable
         };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["DOTNET_gcServer"] = "0";
+        // A test silo is never a Kubernetes pod's silo, even when the suite itself runs in a pod.
+        info.Environment["AudioGrains__Kubernetes__Enabled"] = "false";
         var process = Process.Start(info)!;
         var silo = new SiloProcess(process, siloPort, gatewayPort, httpPort, managementPort);
         process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);

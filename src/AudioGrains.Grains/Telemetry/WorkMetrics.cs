@@ -14,6 +14,8 @@ public sealed class WorkMetrics
         var meter = meters.Create(AudioGrainsTelemetry.Name);
         _duration = meter.CreateHistogram<double>("chunk.duration.seconds", "s", "Time to compute one chunk (or encode one segment), by kind");
         _failures = meter.CreateCounter<long>("chunk.failures.total", "{try}", "Tries of a chunk or segment that failed (not cancelled), by kind");
+        // Every kind's series exists from the start at 0, so a rate over it has a series before the first failure.
+        foreach (var kind in Enum.GetValues<WorkKind>()) _failures.Add(0, Kind(kind));
     }
 
     public void Completed(WorkKind kind, TimeSpan elapsed) => _duration.Record(elapsed.TotalSeconds, Kind(kind));
