@@ -45,14 +45,14 @@ ARG VERSION=dev
 ARG REVISION=unknown
 ARG CREATED=unknown
 # ffmpeg/ffprobe for the media pipeline; curl for the HEALTHCHECK; TLS roots for S3 and callbacks; time zones.
-# .NET itself needs no libicu here (the silo is built with InvariantGlobalization). The user has fixed numeric
-# IDs (10001:10001) and its home is /tmp, so nothing needs a writable root filesystem.
+# .NET itself needs no libicu here (the silo is built with InvariantGlobalization). The user is the .NET images'
+# non-root "app" (1654:1654, what the k8s manifests run as); its home is /tmp, so nothing needs a writable root.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg curl ca-certificates tzdata libssl3 libstdc++6 \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
- && groupadd --gid 10001 audiograins \
- && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin audiograins \
- && install -d -o 10001 -g 10001 -m 0750 /data \
+ && groupadd --gid 1654 app \
+ && useradd --uid 1654 --gid 1654 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin app \
+ && install -d -o 1654 -g 1654 -m 0750 /data \
  && ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
 COPY --from=build /out/dotnet /usr/share/dotnet
 COPY --from=build /out/app /app
@@ -62,7 +62,8 @@ COPY --from=build /out/app /app
 # Server GC: with its dynamic adaptation (DATAS, on by default since .NET 9) it starts with one heap and adds
 # heaps only under load; measured here it peaked lower than workstation GC (docs/container.md), and Orleans
 # recommends it (it logs a warning without it).
-ENV DOTNET_RUNNING_IN_CONTAINER=true \
+ENV APP_UID=1654 \
+    DOTNET_RUNNING_IN_CONTAINER=true \
     DOTNET_NOLOGO=1 \
     DOTNET_gcServer=1 \
     HOME=/tmp \
@@ -90,7 +91,7 @@ LABEL org.opencontainers.image.title="audiograins-silo" \
       org.opencontainers.image.base.name="${BASE_IMAGE}"
 
 WORKDIR /app
-USER 10001:10001
+USER 1654:1654
 # SIGTERM (the default stop signal) makes the silo drain for up to 30 s: stop with a timeout above that.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "/app/AudioGrains.Silo.dll"]
