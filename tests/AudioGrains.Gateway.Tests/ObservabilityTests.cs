@@ -101,6 +101,11 @@ public sealed class ObservabilityTests(ObservedCluster cluster, ITestOutputHelpe
         var job = await JobPolling.WaitEndedAsync(cluster.Http, id);
         Assert.Equal("failed", job.GetProperty("status").GetString());
 
+        // And one that completes, so the histograms (chunk duration, realtime factor) have measurements.
+        var good = await TestAudio.LavfiAsync(cluster.Dir.File("short.wav"), "sine=frequency=550:duration=20:sample_rate=16000", "-ac", "1");
+        var (goodId, _) = await SubmitAsync(good);
+        Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, goodId)).GetProperty("status").GetString());
+
         var published = (await ScrapeAllAsync()).SelectMany(s => s.Names).ToHashSet();
         var failed = (await ScrapeAllAsync()).Sum(s => s.Sum("audiograins_jobs_failed_total", ("error_code", job.GetProperty("error_code").GetString()!)) ?? 0);
         Assert.Equal(1, failed);
