@@ -12,7 +12,7 @@ namespace AudioGrains.Storage;
 /// multipart upload for large ones), so a blob appears whole or not at all; reads are ranged GETs streamed from the
 /// response. Nothing here holds a whole blob in memory.
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IDisposable
+public sealed partial class S3BlobStore : IBlobStore, IDisposable
 {
     private const int MaxParts = 10_000;
     private const int MaxDeleteBatch = 1000;
@@ -384,113 +384,5 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     {
         var detail = e is AmazonServiceException s ? $"{(int)s.StatusCode} {s.ErrorCode}: {s.Message}" : e.Message;
         return new IOException($"S3 {what} \"{key}\" in bucket \"{Bucket}\" failed: {detail}", e);
-    }
-
-    /// <summary>A write to a private local file, uploaded on commit; the file is deleted either way.</summary>
-    private sealed class S3BlobWrite : IBlobWrite
-    {
-        private readonly S3BlobStore _store;
-        private readonly string _key;
-        private readonly string _temp;
-        private readonly FileStream _stream;
-        private bool _done;
-
-        public S3BlobWrite(S3BlobStore store, string key)
-        {
-            _store = store;
-            _key = key;
-            _stream = store.CreateTempFile(out _temp);
-        }
-
-        public Stream Stream => _stream;
-
-        public async Task CommitAsync(CancellationToken ct = default)
-        {
-            ObjectDisposedException.ThrowIf(_done, this);
-            ct.ThrowIfCancellationRequested();
-            await _stream.FlushAsync(ct).ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
-            try
-            {
-                await _store.PutFileAsync(_key, _temp, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                _done = true;
-                FileSystemBlobStore.TryDelete(_temp);
-            }
-        }
-
-        public void Dispose()
-        {
-            _stream.Dispose();
-            _done = true;
-            FileSystemBlobStore.TryDelete(_temp);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-            _done = true;
-            FileSystemBlobStore.TryDelete(_temp);
-        }
-    }
-
-    /// <summary>
-    /// A GET's body; disposing it disposes the response (and so frees its connection). A connection lost midway
-    /// is an IOException that names the blob.
-    /// </summary>
-    private sealed class S3ReadStream(GetObjectResponse response, S3BlobStore store, string key) : Stream
-    {
-        private readonly Stream _inner = response.ResponseStream;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            try
-            {
-                return _inner.Read(buffer);
-            }
-            catch (Exception e) when (IsServiceError(e) || e is HttpIOException)
-            {
-                throw store.Failure("read of", key, e);
-            }
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            try
-            {
-                return await _inner.ReadAsync(buffer, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsServiceError(e) || e is HttpIOException)
-            {
-                throw store.Failure("read of", key, e);
-            }
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-                response.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }
