@@ -25,16 +25,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var jobId = Guid.NewGuid().ToString("N");
         await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
 
-        JobStatus running;
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            running = await cluster.Client.GetStatusAsync(jobId);
-            if (running.Phase == JobPhase.Processing && running.ChunksCompleted >= 50) break;
-            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
-            Assert.True(DateTime.UtcNow < deadline, "the job never reached its chunks");
-            await Task.Delay(20);
-        }
+        var running = await cluster.WaitUntilAsync(jobId, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= 50, TimeSpan.FromMinutes(2), "its chunks");
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         var exitedAfter = await host.TerminateAsync(TimeSpan.FromSeconds(90));
         output.WriteLine($"SIGTERM at {running.ChunksCompleted}/{running.ChunksTotal} chunks; the silo exited after {exitedAfter?.TotalSeconds:F1} s with code {host.ExitCode}");

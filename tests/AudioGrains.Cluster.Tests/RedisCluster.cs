@@ -96,6 +96,23 @@ public sealed class RedisCluster : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Polls the job until <paramref name="reached"/> holds (a test's moment to interrupt it); fails if the job ends
+    /// first or <paramref name="timeout"/> passes, saying it never reached <paramref name="what"/>.
+    /// </summary>
+    public async Task<JobStatus> WaitUntilAsync(string jobId, Func<JobStatus, bool> reached, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var running = await Client.GetStatusAsync(jobId);
+            if (reached(running)) return running;
+            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
+            Assert.True(DateTime.UtcNow < deadline, $"the job never reached {what} ({running.Phase})");
+            await Task.Delay(20);
+        }
+    }
+
     public string PathOf(string key) => Path.Combine(DataDirectory, key);
 
     /// <summary>A local file with the blob's content: the blob's own file on a folder, a download from S3.</summary>

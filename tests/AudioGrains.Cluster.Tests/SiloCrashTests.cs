@@ -27,16 +27,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
 
         // Wait until the job is well into its chunks, then kill the silo that hosts it.
-        JobStatus running;
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            running = await cluster.Client.GetStatusAsync(jobId);
-            if (running.Phase == JobPhase.Processing && running.ChunksCompleted >= 100) break;
-            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
-            Assert.True(DateTime.UtcNow < deadline, "the job never reached its chunks");
-            await Task.Delay(20);
-        }
+        var running = await cluster.WaitUntilAsync(jobId, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= 100, TimeSpan.FromMinutes(2), "its chunks");
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         host.Kill();
         var killedAt = DateTime.UtcNow;
@@ -81,16 +72,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
 
         // Kill the job's silo in the middle of the encode pass (45 segments, one at a time).
-        JobStatus running;
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            running = await cluster.Client.GetStatusAsync(jobId);
-            if (running.Phase == JobPhase.Encoding && running.SegmentsCompleted >= 5) break;
-            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
-            Assert.True(DateTime.UtcNow < deadline, $"the job never got into its encode pass ({running.Phase})");
-            await Task.Delay(20);
-        }
+        var running = await cluster.WaitUntilAsync(jobId, s => s.Phase == JobPhase.Encoding && s.SegmentsCompleted >= 5, TimeSpan.FromMinutes(3), "its encode pass");
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         host.Kill();
         Assert.True(running.SegmentsCompleted < running.SegmentsTotal);

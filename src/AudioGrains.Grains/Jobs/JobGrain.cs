@@ -75,7 +75,8 @@ public sealed partial class JobGrain(
     {
         if (!Exists)
         {
-            state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow };
+            // The trace of the request that creates the job is saved with its first write: a resume elsewhere continues it.
+            state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow, TraceParent = Activity.Current?.Id };
             try
             {
                 spec.Options.Validated();
@@ -91,7 +92,6 @@ public sealed partial class JobGrain(
             // awaited: the start (and the upload waiting on it) must not wait on the registry; a notice it misses is
             // made good by its checks, and the notice logs its own failure.
             _ = Lifetime.TellStartedAsync(S.CreatedAt);
-            S.TraceParent = Activity.Current?.Id;
             observer.Started(Status());
             logger.LogInformation("Job {JobId} started for {FileName} ({InputBytes} bytes), correlation {CorrelationId}",
                 JobId, spec.FileName, spec.InputBytes, spec.CorrelationId);

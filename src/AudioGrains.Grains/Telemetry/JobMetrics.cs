@@ -42,8 +42,6 @@ public sealed class JobMetrics : IJobObserver
             "Seconds since the least recently progressing job on this silo made progress (0 when none runs)");
     }
 
-    public int Active => _lastProgress.Count;
-
     public double ProgressAgeSeconds()
     {
         var now = _clock.GetTimestamp();
