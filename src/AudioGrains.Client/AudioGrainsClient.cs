@@ -215,24 +215,7 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     public Task AbandonUploadAsync(string jobId, CancellationToken ct = default) =>
         CallAsync(async () => { await cluster.GetGrain<IUploadGrain>(jobId).AbandonAsync(ct); return true; }, ct);
 
-    /// <summary>A grain call, tried again after a transient failure (not after an <see cref="AudioGrainsException"/>), a bounded number of times.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct)
-    {
-        var delay = _options.RetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            ct.ThrowIfCancellationRequested();
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (e is not (AudioGrainsException or OperationCanceledException or ArgumentException) && attempt < _options.MaxAttempts)
-            {
-                await Task.Delay(delay, ct);
-                delay *= 2;
-            }
-        }
-    }
+    private Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct) => TransientRetry.From(_options).RunAsync(call, ct);
 
     private IJobGrain Job(string jobId) => cluster.GetGrain<IJobGrain>(jobId);
 }

@@ -1,4 +1,5 @@
 using AudioGrains.Abstractions;
+using AudioGrains.Client;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace AudioGrains.Gateway;
 /// submissions admitted and still uploading), a new submission is refused with 503 and a Retry-After, before its
 /// upload is read. The job registry decides for every gateway at once, so N gateways do not admit N times the limit.
 /// </summary>
-public sealed class AdmissionControl(IJobRegistryGrain registry, IOptions<GatewayOptions> options)
+public sealed class AdmissionControl(IJobRegistryGrain registry, IOptions<GatewayOptions> options, TransientRetry retry)
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
@@ -23,7 +24,8 @@ public sealed class AdmissionControl(IJobRegistryGrain registry, IOptions<Gatewa
     public async Task<IResult> AdmitAsync(Func<Task<(IResult Result, bool StartedJob)>> submit, CancellationToken ct)
     {
         var limit = options.Value.MaxActiveJobs;
-        if (!await registry.TryAdmitAsync(limit, Hold).WaitAsync(ct))
+        // Tried again when the registry's silo is going away (a scale-down): the registry comes back on another one.
+        if (!await retry.RunAsync(() => registry.TryAdmitAsync(limit, Hold), ct))
         {
             return new RetryAfterResult(ApiProblems.Of(ErrorCodes.Overloaded,
                 $"the cluster is running as many jobs as it takes ({limit}); try again in {RetryAfter.TotalSeconds:F0} s"), RetryAfter);

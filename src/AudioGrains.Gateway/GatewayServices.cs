@@ -29,7 +29,8 @@ public static class GatewayServices
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(sp => new AudioGrainsClient(sp.GetRequiredService<IClusterClient>(), sp.GetService<IOptions<AudioGrainsClientOptions>>()));
         services.TryAddSingleton(sp => new ApiKeys(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
-        services.TryAddSingleton(sp => new AdmissionControl(JobRegistry.Of(sp.GetRequiredService<IGrainFactory>()), sp.GetRequiredService<IOptions<GatewayOptions>>()));
+        services.TryAddSingleton(sp => new AdmissionControl(JobRegistry.Of(sp.GetRequiredService<IGrainFactory>()), sp.GetRequiredService<IOptions<GatewayOptions>>(),
+            TransientRetry.From(sp.GetService<IOptions<AudioGrainsClientOptions>>()?.Value ?? new AudioGrainsClientOptions())));
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) => GatewayRateLimits.Configure(limiter, gateway.Value));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
