@@ -16,7 +16,8 @@
 # Output (stdout): the timeline, one row per job (length, format, options, phase, error code, seconds from created to
 # completed, and the silos whose logs mention the job id), a summary. Exit status 0 only when every job completed.
 # The cluster runs in its own state folder, bench/out/cluster-scale/state (AUDIOGRAINS_CLUSTER_DIR; removed before the
-# run, stopped but kept after it, with the silo logs: silo-K.log).
+# run, stopped but kept after it, with the silo logs: silo-K.log). A failed run's folder is also copied to
+# bench/out/cluster-scale/failed-TIMESTAMP, so that the next run does not overwrite the evidence.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
@@ -95,6 +96,11 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   say "stopping the cluster (scripts/cluster down; its logs stay in ${AUDIOGRAINS_CLUSTER_DIR#"$repo_root"/})."
   "$cluster" down 2>&1 | sed -u 's/^/    /' >&2 || true
+  if ((rc != 0)) && [[ -d "$AUDIOGRAINS_CLUSTER_DIR" ]]; then
+    # The next run starts from an empty state folder: a failed run's logs, Redis AOF and stored blobs are kept apart.
+    local kept="$out/failed-$(date -u +%Y%m%dT%H%M%SZ)"
+    cp -a "$AUDIOGRAINS_CLUSTER_DIR" "$kept" && say "this run failed: its state folder is kept in ${kept#"$repo_root"/}."
+  fi
   exit "$rc"
 }
 trap cleanup EXIT
