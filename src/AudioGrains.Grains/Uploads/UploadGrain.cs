@@ -16,6 +16,12 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
 
     private UploadBlocks Blocks => new(blobs, JobId);
 
+    /// <summary>
+    /// The earlier job this upload joined (same content and options). Its blocks are gone then, so a completion tried
+    /// again (the client's first try timed out while a large input was being joined) must answer from here.
+    /// </summary>
+    private string? _joinedJobId;
+
     public async Task<long> WriteBlockAsync(UploadTarget target, long offset, byte[] data, CancellationToken ct)
     {
         if (offset == 0 && blobs.AvailableBytes() is { } free && free < options.Value.MinFreeBytes)
@@ -33,6 +39,7 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
             ["JobId"] = JobId,
             ["CorrelationId"] = request.CorrelationId.Length > 0 ? request.CorrelationId : JobId,
         });
+        if (_joinedJobId is { } joined) return await GrainFactory.GetGrain<IJobGrain>(joined).GetStatusAsync();
         var job = GrainFactory.GetGrain<IJobGrain>(JobId);
         var existing = await job.GetStatusAsync();
         if (existing.Exists) return existing;
@@ -48,6 +55,7 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
             {
                 await blobs.DeletePrefixAsync(JobBlobKeys.Root(JobId), ct);
                 await Blocks.DeleteAsync(ct);
+                _joinedJobId = owner;
                 logger.LogInformation("Upload {JobId} of {FileName} joins job {OwnerJobId}: same content and options", JobId, request.FileName, owner);
                 return await GrainFactory.GetGrain<IJobGrain>(owner).GetStatusAsync();
             }
