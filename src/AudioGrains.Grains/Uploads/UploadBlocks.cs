@@ -8,10 +8,14 @@ namespace AudioGrains.Grains.Uploads;
 /// <summary>
 /// The blocks of one upload in the blob store ("uploads/JOB/input/OFFSET.LENGTH"): each block is its own blob, so a
 /// block sent twice is stored once and an upload resumes where its blocks stop. Joining them streams them in order
-/// into one blob while hashing it; memory holds one block at a time.
+/// into one blob while hashing it; memory holds one block at a time. An instance remembers the blocks it listed and
+/// wrote (a few bytes per block), so that each block written does not list the whole upload again: one upload grain
+/// activation is the only writer of its blocks.
 /// </summary>
 public sealed class UploadBlocks(IBlobStore blobs, string jobId)
 {
+    private readonly Dictionary<UploadTarget, SortedSet<(long Offset, long Length, string Key)>> _known = [];
+
     /// <summary>The largest block a client may send.</summary>
     public const int MaxBlockBytes = 4 * 1024 * 1024;
 
@@ -33,6 +37,7 @@ public sealed class UploadBlocks(IBlobStore blobs, string jobId)
             await write.Stream.WriteAsync(data, ct).ConfigureAwait(false);
             await write.CommitAsync(ct).ConfigureAwait(false);
         }
+        (await BlocksAsync(target, ct).ConfigureAwait(false)).Add((offset, data.Length, key));
         return await ReceivedAsync(target, ct).ConfigureAwait(false);
     }
 
@@ -55,6 +60,7 @@ public sealed class UploadBlocks(IBlobStore blobs, string jobId)
     public async Task<(long Bytes, string Sha256)> JoinAsync(UploadTarget target, string key, long expected, CancellationToken ct)
     {
         if (expected <= 0) throw new AudioGrainsException(ErrorCodes.EmptyInput, "the upload is empty");
+        _known.Remove(target); // what the store holds, not what this instance remembers
         var received = await ReceivedAsync(target, ct).ConfigureAwait(false);
         if (received < expected)
             throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"the upload is incomplete: {received} of {expected} bytes arrived");
@@ -80,18 +86,24 @@ public sealed class UploadBlocks(IBlobStore blobs, string jobId)
         return (position, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
-    public Task DeleteAsync(CancellationToken ct = default) => blobs.DeletePrefixAsync(Root(jobId), ct);
-
-    private async Task<List<(long Offset, long Length, string Key)>> BlocksAsync(UploadTarget target, CancellationToken ct)
+    public Task DeleteAsync(CancellationToken ct = default)
     {
-        var blocks = new List<(long, long, string)>();
+        _known.Clear();
+        return blobs.DeletePrefixAsync(Root(jobId), ct);
+    }
+
+    /// <summary>The blocks of a target in offset order: listed from the store the first time, then as remembered.</summary>
+    private async Task<SortedSet<(long Offset, long Length, string Key)>> BlocksAsync(UploadTarget target, CancellationToken ct)
+    {
+        if (_known.TryGetValue(target, out var known)) return known;
+        var blocks = new SortedSet<(long Offset, long Length, string Key)>();
         await foreach (var key in blobs.ListAsync(Prefix(target), ct).ConfigureAwait(false))
         {
             var name = key[(key.LastIndexOf('/') + 1)..].Split('.');
             if (name.Length == 2 && long.TryParse(name[0], CultureInfo.InvariantCulture, out var offset) && long.TryParse(name[1], CultureInfo.InvariantCulture, out var length))
                 blocks.Add((offset, length, key));
         }
-        blocks.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        _known[target] = blocks;
         return blocks;
     }
 }

@@ -14,7 +14,9 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
 {
     private string JobId => this.GetPrimaryKeyString();
 
-    private UploadBlocks Blocks => new(blobs, JobId);
+    private UploadBlocks? _blocks;
+
+    private UploadBlocks Blocks => _blocks ??= new(blobs, JobId);
 
     /// <summary>
     /// The earlier job this upload joined (same content and options). Its blocks are gone then, so a completion tried
