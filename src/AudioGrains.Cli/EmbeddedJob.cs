@@ -18,6 +18,8 @@ public static class EmbeddedJob
     public static async Task<JobStatus> RunAsync(EmbeddedCluster cluster, string jobId, string inputPath, string outputPath,
         NormalizeOptions options, string? noisePath, IProgress<JobStatus>? progress, CancellationToken ct)
     {
+        var client = new AudioGrainsClient(cluster.Client);
+        var started = false;
         try
         {
             if (noisePath is not null)
@@ -30,7 +32,7 @@ public static class EmbeddedJob
             {
                 spec = await cluster.Ingestor.IngestAsync(jobId, source, Path.GetFileName(inputPath), options, jobId, ct);
             }
-            var client = new AudioGrainsClient(cluster.Client);
+            started = true;
             await client.StartAsync(jobId, spec);
             JobStatus final;
             try
@@ -51,7 +53,21 @@ public static class EmbeddedJob
         finally
         {
             cluster.Endings.Forget(jobId);
+            // The job's record too (the embedded cluster keeps grain state in memory): a batch of any length stays flat.
+            if (started) await ForgetJobAsync(client, jobId);
             await cluster.Blobs.DeletePrefixAsync(JobBlobKeys.Root(jobId), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Best effort: a record left behind costs a little memory until the process ends, never the user's result.</summary>
+    private static async Task ForgetJobAsync(AudioGrainsClient client, string jobId)
+    {
+        try
+        {
+            await client.DeleteAsync(jobId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
         }
     }
 

@@ -49,5 +49,5 @@ public sealed class EncodedPcmMeter
     public LoudnessReport Result() => _meter.Result().ToReport();
 
     /// <summary>The value a 16-bit file holds for a float sample, read back as float (libswresample: av_clip_int16(lrintf(x · 32768)), then / 32768).</summary>
-    public static float ToSixteenBit(float sample) => Math.Clamp(MathF.Round(sample * 32768f, MidpointRounding.ToEven), -32768f, 32767f) / 32768f;
+    public static float ToSixteenBit(float sample) => WavFileOutput.ToInt16(sample) / 32768f;
 }

@@ -12,7 +12,7 @@ namespace AudioGrains.Grains.Jobs;
 public static class OutputAssembler
 {
     public static async Task AssembleAsync(IBlobStore blobs, IReadOnlyList<string> chunkSampleKeys, double linearGain,
-        PcmEncodingSession encoder, int channels, int blockFrames, CancellationToken ct, EncodedPcmMeter? meter = null)
+        IPcmOutput encoder, int channels, int blockFrames, CancellationToken ct, EncodedPcmMeter? meter = null)
     {
         var samples = new float[blockFrames * channels];
         var bytes = new byte[samples.Length * sizeof(float)];

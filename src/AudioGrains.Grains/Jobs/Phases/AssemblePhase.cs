@@ -47,11 +47,10 @@ public sealed class AssemblePhase(
         {
             var chunkKeys = Enumerable.Range(0, plan.Chunks.Count).Select(i => JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(run.JobId, i))).ToList();
             var (rate, channels, blocks) = (layout.SampleRate, layout.OutputChannels, processing.Value.BlockFrames);
-            var duration = (double)layout.TotalFrames / rate;
             pcmMeter = EncodedPcmMeter.For(format, rate, channels);
             await Task.Run(async () =>
             {
-                await using var session = encoder.Start(outputPath, format, new PcmFormat(rate, channels), duration, ct);
+                await using var session = encoder.Open(outputPath, format, new PcmFormat(rate, channels), layout.TotalFrames, ct);
                 await OutputAssembler.AssembleAsync(workspace.Blobs, chunkKeys, gain.Linear, session, channels, blocks, ct, pcmMeter);
                 await session.CompleteAsync(ct);
             }, ct);
