@@ -27,6 +27,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IBlobStore Blobs => _host.Services.GetRequiredService<IBlobStore>();
 
+    public JobEndings Endings => _host.Services.GetRequiredService<JobEndings>();
+
     public static async Task<EmbeddedCluster> StartAsync(string dataDirectory, bool verbose, CancellationToken ct)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -40,6 +42,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         });
         // Standard output belongs to the report (and --json); logs go to standard error, only when asked.
         builder.Services.AddSerilog(config => SiloLogging.Configure(config, verbose ? LogEventLevel.Information : LogEventLevel.Fatal, toStandardError: true));
+        builder.Services.AddSingleton<JobEndings>();
+        builder.Services.AddSingleton<IJobObserver>(sp => sp.GetRequiredService<JobEndings>());
         builder.AddAudioGrainsSilo();
         var host = builder.Build();
         try

@@ -24,6 +24,37 @@ public static class LoudnessJson
     public static string Normalization(JobReport report, NormalizeOptions options, double elapsedSeconds) => Write(json =>
     {
         json.WriteStartObject();
+        WriteNormalizationFields(json, report, options, elapsedSeconds);
+        json.WriteEndObject();
+    });
+
+    /// <summary>
+    /// One input of a batch, one line: `input_file`, `output_file`, `status` (completed or failed), then the single
+    /// report's fields, or for a failure `error_code`, `error_message` and `elapsed_s` (`output_file` is null: none is written).
+    /// </summary>
+    public static string BatchLine(BatchResult result) => Write(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("input_file", result.Input);
+        if (result.Completed is { } completed)
+        {
+            json.WriteString("output_file", result.Output);
+            json.WriteString("status", "completed");
+            WriteNormalizationFields(json, completed.Report!, completed.Options!, result.ElapsedSeconds);
+        }
+        else
+        {
+            json.WriteNull("output_file");
+            json.WriteString("status", "failed");
+            json.WriteString("error_code", result.ErrorCode);
+            json.WriteString("error_message", result.ErrorMessage);
+            Number(json, "elapsed_s", result.ElapsedSeconds);
+        }
+        json.WriteEndObject();
+    });
+
+    private static void WriteNormalizationFields(Utf8JsonWriter json, JobReport report, NormalizeOptions options, double elapsedSeconds)
+    {
         json.WritePropertyName("input");
         WriteMeasurement(json, report.Input);
         json.WritePropertyName("output");
@@ -53,8 +84,7 @@ public static class LoudnessJson
         json.WriteStartObject();
         foreach (var (step, seconds) in report.StepSeconds) Number(json, step, seconds);
         json.WriteEndObject();
-        json.WriteEndObject();
-    });
+    }
 
     private static void Number(Utf8JsonWriter json, string name, double value)
     {

@@ -22,5 +22,11 @@ public static class TextReport
         return string.Join(Environment.NewLine, lines);
     }
 
+    /// <summary>One input of a batch, one line: what it became, or why it failed.</summary>
+    public static string BatchLine(BatchResult result) => result.Completed is { Report: { } report }
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"ok      {result.Input} -> {result.Output}: {Db(report.Input.IntegratedLufs)} -> {Db(report.Output.IntegratedLufs)} LUFS, gain {report.GainDb:+0.00;-0.00;0.00} dB{(report.PeakLimited ? " (limited by the true-peak ceiling)" : "")}, {result.ElapsedSeconds:F2} s")
+        : $"failed  {result.Input}: {result.ErrorCode}: {result.ErrorMessage}";
+
     private static string Db(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "-inf";
 }

@@ -23,6 +23,15 @@ public sealed class PcmEncoder
     }
 
     /// <summary>
+    /// The output for <paramref name="expectedFrames"/> frames of <paramref name="input"/>: a WAV that needs no ffmpeg
+    /// is written in-process (<see cref="WavFileOutput"/>, the same bytes), anything else is <see cref="Start"/>ed.
+    /// </summary>
+    public IPcmOutput Open(string outputPath, OutputFormat format, PcmFormat input, long expectedFrames, CancellationToken ct) =>
+        WavFileOutput.CanWrite(format, input, expectedFrames)
+            ? WavFileOutput.Create(outputPath, format, input)
+            : Start(outputPath, format, input, (double)expectedFrames / input.SampleRate, ct);
+
+    /// <summary>
     /// Starts ffmpeg reading <paramref name="input"/> PCM from the session and encoding it to <paramref name="outputPath"/>
     /// (under a temporary name until <see cref="PcmEncodingSession.CompleteAsync"/>). The deadline of the whole session
     /// scales with <paramref name="expectedDurationSeconds"/>. Dispose the session in every case.

@@ -8,7 +8,7 @@ namespace AudioGrains.Media;
 /// renames it into place. Disposing an uncompleted session kills ffmpeg's process tree and deletes the temporary file.
 /// Not thread-safe: one writer.
 /// </summary>
-public sealed class PcmEncodingSession : IAsyncDisposable
+public sealed class PcmEncodingSession : IPcmOutput
 {
     private const int BufferBytes = 64 * 1024;
 

@@ -6,13 +6,13 @@ using AudioGrains.Media;
 namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
-/// Streams the processed chunks, in order, through the one gain into the encoder.
+/// Streams the processed chunks, in order, through the one gain into the encoder (and the output's meter, when given).
 /// Memory: one block, whatever the length of the job.
 /// </summary>
 public static class OutputAssembler
 {
     public static async Task AssembleAsync(IBlobStore blobs, IReadOnlyList<string> chunkSampleKeys, double linearGain,
-        PcmEncodingSession encoder, int channels, int blockFrames, CancellationToken ct)
+        IPcmOutput encoder, int channels, int blockFrames, CancellationToken ct, EncodedPcmMeter? meter = null)
     {
         var samples = new float[blockFrames * channels];
         var bytes = new byte[samples.Length * sizeof(float)];
@@ -27,6 +27,7 @@ public static class OutputAssembler
                 var count = got / sizeof(float);
                 bytes.AsSpan(0, got).CopyTo(MemoryMarshal.AsBytes(samples.AsSpan(0, count)));
                 ApplyGain(samples.AsSpan(0, count), linearGain);
+                meter?.Add(samples.AsSpan(0, count));
                 await encoder.WriteAsync(samples.AsMemory(0, count), ct).ConfigureAwait(false);
             }
         }

@@ -42,15 +42,16 @@ public sealed class AssemblePhase(
         using var staged = workspace.Staging.Output(outputKey);
         var outputPath = staged.Path;
         var joined = plan.EncodesSegments && await JoinSegmentsAsync(run, outputPath, format, ct);
+        EncodedPcmMeter? pcmMeter = null;
         if (!joined)
         {
             var chunkKeys = Enumerable.Range(0, plan.Chunks.Count).Select(i => JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk(run.JobId, i))).ToList();
             var (rate, channels, blocks) = (layout.SampleRate, layout.OutputChannels, processing.Value.BlockFrames);
-            var duration = (double)layout.TotalFrames / rate;
+            pcmMeter = EncodedPcmMeter.For(format, rate, channels);
             await Task.Run(async () =>
             {
-                await using var session = encoder.Start(outputPath, format, new PcmFormat(rate, channels), duration, ct);
-                await OutputAssembler.AssembleAsync(workspace.Blobs, chunkKeys, gain.Linear, session, channels, blocks, ct);
+                await using var session = encoder.Open(outputPath, format, new PcmFormat(rate, channels), layout.TotalFrames, ct);
+                await OutputAssembler.AssembleAsync(workspace.Blobs, chunkKeys, gain.Linear, session, channels, blocks, ct, pcmMeter);
                 await session.CompleteAsync(ct);
             }, ct);
         }
@@ -60,7 +61,7 @@ public sealed class AssemblePhase(
         var bySegments = joined ? await workspace.MergeSegmentLoudnessAsync(plan.Segments.Count, layout.OutputChannels, ct) : null;
         if (joined && bySegments is null && Segments.SegmentMeasurement.CanMeasure(layout.OutputChannels))
             logger.LogWarning("Job {JobId}: the Opus segments' decoders disagree at a seam; measuring the whole output instead", run.JobId);
-        var output = bySegments ?? await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, outputPath, limits.Value, ct), ct);
+        var output = bySegments ?? pcmMeter?.Result() ?? await Task.Run(() => Measurements.MeasureFileAsync(probe, decoder, outputPath, limits.Value, ct), ct);
         // Opus always decodes at 48 kHz (measured so); the rate the file holds is the one encoded, as its header says.
         if (format is OutputFormat.Opus or OutputFormat.WebM && PcmEncoder.IsOpusRate(layout.SampleRate)) output = output with { SampleRate = layout.SampleRate };
         state.StepSeconds["measure_output"] = watch.Elapsed.TotalSeconds;
