@@ -6,11 +6,13 @@ internal sealed record InputFile(string FullPath, string FileName)
 {
     public string Url => "file:" + FullPath;
 
-    public static InputFile Require(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="displayName">The name messages use, when not the file's own (a staged copy of the user's file).</param>
+    public static InputFile Require(string path, string? displayName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
-        var fileName = Path.GetFileName(fullPath);
+        var fileName = string.IsNullOrWhiteSpace(displayName) ? Path.GetFileName(fullPath) : Path.GetFileName(displayName);
         var file = new FileInfo(fullPath);
         if (!file.Exists) throw MediaErrors.InputNotFound(fileName);
         if (file.Length == 0) throw MediaErrors.EmptyInput(fileName);

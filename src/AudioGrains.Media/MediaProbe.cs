@@ -20,11 +20,14 @@ public sealed partial class MediaProbe
         _options = options.Validated();
     }
 
-    /// <summary>Probes <paramref name="path"/>; throws AudioGrainsException with the code that says why it is refused.</summary>
-    public async Task<MediaInfo> ProbeAsync(string path, MediaLimits limits, CancellationToken ct)
+    /// <summary>
+    /// Probes <paramref name="path"/>; throws AudioGrainsException with the code that says why it is refused. Messages
+    /// name the file <paramref name="displayName"/> when given (a silo probes a staged copy; the user knows their name).
+    /// </summary>
+    public async Task<MediaInfo> ProbeAsync(string path, MediaLimits limits, CancellationToken ct, string? displayName = null)
     {
         limits.Validated();
-        var input = InputFile.Require(path);
+        var input = InputFile.Require(path, displayName);
         using var report = await ReadReportAsync(input, ct).ConfigureAwait(false);
         var root = report.RootElement;
 

@@ -40,6 +40,8 @@ public sealed class BatchNormalizeTests : IDisposable
             Assert.Contains(result.ErrorLines, e => Regex.IsMatch(e, $"^error: {Regex.Escape(code)}: {Regex.Escape(input)}: .+"));
         }
         Assert.Equal(2, result.ErrorLines.Length);
+        // Messages name the user's file, not the silo's staged copy of it.
+        Assert.StartsWith("\"notes.mp3\" is not a readable audio or video file", byInput[notAudio].GetProperty("error_message").GetString());
         Assert.False(File.Exists(Path.Combine(outDir, "notes.wav")));
         Assert.False(File.Exists(Path.Combine(outDir, "gone.wav")));
 

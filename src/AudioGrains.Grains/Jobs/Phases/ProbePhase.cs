@@ -13,7 +13,7 @@ public sealed class ProbePhase(MediaProbe probe, IOptions<MediaLimits> limits, I
     public async Task<PhaseOutcome> RunAsync(JobRun run, CancellationToken ct)
     {
         using var input = await run.Workspace.Staging.InputAsync(run.Spec.InputKey, ct);
-        var info = await Task.Run(() => probe.ProbeAsync(input.Path, limits.Value, ct), ct);
+        var info = await Task.Run(() => probe.ProbeAsync(input.Path, limits.Value, ct, run.Spec.FileName), ct);
         run.State.Media = info.ToFacts();
         logger.LogInformation("Job {JobId} probed: {Format} {Codec} {SampleRate} Hz {Channels} ch {Duration:F1} s",
             run.JobId, info.FormatName, info.AudioCodec, info.SampleRate, info.Channels, info.DurationSeconds);
