@@ -103,7 +103,12 @@ public sealed class PcmEncodingSession : IPcmOutput
         {
             _state = State.Failed;
             ct.ThrowIfCancellationRequested();
-            _process.ThrowIfStopped();
+            if (_process.Stopping.IsCancellationRequested)
+            {
+                // Out of time: ffmpeg is being killed; the timeout is reported once it is reaped, so nothing outlives it.
+                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                _process.ThrowIfStopped();
+            }
             throw;
         }
         catch (IOException)
