@@ -52,10 +52,11 @@ public static class EmbeddedJob
         }
         finally
         {
-            cluster.Endings.Forget(jobId);
             // The job's record too (the embedded cluster keeps grain state in memory): a batch of any length stays flat.
             if (started) await ForgetJobAsync(client, jobId);
             await cluster.Blobs.DeletePrefixAsync(JobBlobKeys.Root(jobId), CancellationToken.None);
+            // Last: an end reported while the record was deleted must not leave an entry behind.
+            cluster.Endings.Forget(jobId);
         }
     }
 
