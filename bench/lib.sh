@@ -5,6 +5,8 @@
 #   say / die                 messages on stderr, prefixed "bench: "
 #   seconds_of LEN            5m -> 300 (LEN is N followed by s, m or h)
 #   generate_mp3 LEN          bench/out/speech-LEN.mp3, generated once (speech-like + noise)
+#   generate_aac LEN          bench/out/speech-LEN-aac.m4a, 44.1 kHz stereo AAC 128k, once: up to 1 h
+#                             transcoded from the MP3; longer ones the 1 h AAC repeated (stream copy)
 #   measure OUT ERR CMD...    runs CMD with stdout -> OUT and stderr -> ERR, sampling memory
 #                             every 50 ms, stopping it after $timeout_s seconds; sets
 #                             m_status (ok | exit N | timeout), m_wall_us, m_cpu_ms,
@@ -48,6 +50,38 @@ generate_mp3() {  # generate_mp3 LENGTH -> bench/out/speech-LENGTH.mp3 (once)
     -filter_complex "[0:a][1:a]amix=inputs=2:normalize=0,volume='0.35*(0.55+0.45*sin(2*PI*3.7*t))*gt(sin(2*PI*0.21*t)\,-0.4)':eval=frame[v];[v][2:a]amix=inputs=2:normalize=0,pan=stereo|c0=c0|c1=0.9*c0[o]" \
     -map '[o]' -c:a libmp3lame -b:a 128k -f mp3 "$tmp" \
     || { rm -f "$tmp"; die "ffmpeg could not generate $file."; }
+  mv "$tmp" "$file"
+  t1=$EPOCHREALTIME
+  say "generated in $(elapsed_s "${t0/[.,]/}" "${t1/[.,]/}") s."
+}
+
+generate_aac() {  # generate_aac LENGTH -> bench/out/speech-LENGTH-aac.m4a (once)
+  local len="$1" secs file tmp list t0 t1 i
+  secs="$(seconds_of "$len")"
+  file="$out_dir/speech-$len-aac.m4a"
+  if [[ -s "$file" ]]; then
+    say "input exists: ${file#"$repo_root"/}"
+    return 0
+  fi
+  tmp="$out_dir/.speech-$len-aac.partial.m4a"
+  t0=$EPOCHREALTIME
+  if ((secs <= 3600)); then
+    generate_mp3 "$len"
+    say "transcoding speech-$len.mp3 to ${file#"$repo_root"/} (44.1 kHz stereo AAC 128k)..."
+    ffmpeg -hide_banner -nostdin -loglevel error -y -filter_threads 1 \
+      -i "$out_dir/speech-$len.mp3" -map 0:a -c:a aac -b:a 128k -ar 44100 -ac 2 -f mp4 "$tmp" \
+      || { rm -f "$tmp"; die "ffmpeg could not transcode speech-$len.mp3 to AAC."; }
+  else
+    ((secs % 3600 == 0)) || die "AAC inputs longer than 1 h must be whole hours (got $len)."
+    generate_aac 1h
+    # The same hour repeated, stream-copied: the decoder sees one long AAC stream.
+    list="$out_dir/.speech-$len-aac.list"
+    for ((i = 0; i < secs / 3600; i++)); do echo "file 'speech-1h-aac.m4a'"; done >"$list"
+    say "concatenating $((secs / 3600)) copies of speech-1h-aac.m4a into ${file#"$repo_root"/}..."
+    ffmpeg -hide_banner -nostdin -loglevel error -y -f concat -safe 0 -i "$list" -map 0:a -c copy -f mp4 "$tmp" \
+      || { rm -f "$tmp" "$list"; die "ffmpeg could not concatenate the AAC input for $len."; }
+    rm -f "$list"
+  fi
   mv "$tmp" "$file"
   t1=$EPOCHREALTIME
   say "generated in $(elapsed_s "${t0/[.,]/}" "${t1/[.,]/}") s."

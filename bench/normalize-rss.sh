@@ -5,6 +5,9 @@
 #   bench/normalize-rss.sh 5m 1h           # a subset (any N followed by s, m or h works)
 #   bench/normalize-rss.sh 5m -- --sample-rate keep --channels keep
 #                                          # args after -- go to `audiograins normalize`
+#   bench/normalize-rss.sh --aac --ext wav 1h 4h 10h
+#                                          # 44.1 kHz stereo AAC inputs (longer than 1 h: the
+#                                          # same hour repeated), output to .wav (default .webm)
 #
 # Inputs are generated once into bench/out/ (git-ignored): speech-like signal (two
 # harmonics, amplitude-modulated at a syllable rate, with pauses) plus pink noise,
@@ -32,8 +35,13 @@ timeout_s="${BENCH_TIMEOUT:-1800}"
 # --- arguments --------------------------------------------------------------------
 lengths=()
 extra=()
+kind="mp3"   # input: speech-LEN.mp3, or speech-LEN-aac.m4a with --aac
+ext="webm"   # output extension (sets the format)
 while (($#)); do
   case "$1" in
+    --aac) kind="aac"; shift ;;
+    --ext) [[ "${2:-}" =~ ^[a-z0-9]+$ ]] || die "--ext needs an extension such as wav, opus, webm"
+           ext="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *[0-9][smh]) [[ "$1" =~ ^[0-9]+[smh]$ ]] || die "bad length '$1' (use e.g. 5m, 1h, 2h)"
@@ -58,17 +66,22 @@ out_dir="$repo_root/bench/out"
 mkdir -p "$out_dir"
 
 # --- inputs ---------------------------------------------------------------------
-for len in "${lengths[@]}"; do generate_mp3 "$len"; done
+input_of() {  # input_of LEN -> the input's file name in bench/out
+  if [[ "$kind" == aac ]]; then echo "speech-$1-aac.m4a"; else echo "speech-$1.mp3"; fi
+}
+for len in "${lengths[@]}"; do
+  if [[ "$kind" == aac ]]; then generate_aac "$len"; else generate_mp3 "$len"; fi
+done
 
 # --- measurement ------------------------------------------------------------------
 declare -A res_wall res_rc res_hwm res_tree res_secs
 run_one() {
   local len="$1" secs in out json log
   secs="$(seconds_of "$len")"
-  in="$out_dir/speech-$len.mp3"; out="$out_dir/speech-$len.webm"
+  in="$out_dir/$(input_of "$len")"; out="$out_dir/speech-$len.$ext"
   json="$out_dir/speech-$len.json"; log="$out_dir/speech-$len.log"
   rm -f "$out"
-  say "run: normalize speech-$len.mp3 (timeout ${timeout_s} s; stderr -> ${log#"$repo_root"/})"
+  say "run: normalize $(input_of "$len") (timeout ${timeout_s} s; stderr -> ${log#"$repo_root"/})"
   measure "$json" "$log" dotnet "$dll" normalize "$in" -o "$out" --json "${extra[@]}"
   res_secs[$len]="$secs"
   res_wall[$len]="$(awk -v w="$m_wall_us" 'BEGIN { printf "%.1f", w / 1e6 }')"
@@ -88,18 +101,19 @@ report="$out_dir/report-$(date -u +%Y%m%dT%H%M%SZ).md"
 failed=0
 for len in "${lengths[@]}"; do [[ "${res_rc[$len]}" == ok ]] || failed=1; done
 {
-  echo "Command: \`bench/normalize-rss.sh ${lengths[*]}${extra[*]:+ -- ${extra[*]}}\`"
+  opts="$([[ "$kind" == aac ]] && echo "--aac ")$([[ "$ext" != webm ]] && echo "--ext $ext ")"
+  echo "Command: \`bench/normalize-rss.sh $opts${lengths[*]}${extra[*]:+ -- ${extra[*]}}\`"
   echo
-  echo "Each run: \`dotnet src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll normalize bench/out/speech-<len>.mp3 -o bench/out/speech-<len>.webm --json${extra[*]:+ ${extra[*]}}\`"
+  echo "Each run: \`dotnet src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll normalize bench/out/$(input_of '<len>') -o bench/out/speech-<len>.$ext --json${extra[*]:+ ${extra[*]}}\`"
   echo "($(nproc 2>/dev/null || echo '?') cores, dotnet $(dotnet --version 2>/dev/null || echo '?'), $(ffmpeg -version 2>/dev/null | awk 'NR==1 { print $1, $3 }'), $(date -u +%Y-%m-%d); RSS sampled every 50 ms)"
   echo
   echo "| input | duration | wall s | × real time | peak RSS CLI process MB | peak RSS tree MB |"
   echo "|---|---|---:|---:|---:|---:|"
   for len in "${lengths[@]}"; do
     if [[ "${res_rc[$len]}" == ok ]]; then
-      echo "| speech-$len.mp3 | $(hms "${res_secs[$len]}") | ${res_wall[$len]} | $(awk -v d="${res_secs[$len]}" -v w="${res_wall[$len]}" 'BEGIN { if (w > 0) printf "%.1f", d / w; else print "-" }') | $(mb "${res_hwm[$len]}") | $(mb "${res_tree[$len]}") |"
+      echo "| $(input_of "$len") | $(hms "${res_secs[$len]}") | ${res_wall[$len]} | $(awk -v d="${res_secs[$len]}" -v w="${res_wall[$len]}" 'BEGIN { if (w > 0) printf "%.1f", d / w; else print "-" }') | $(mb "${res_hwm[$len]}") | $(mb "${res_tree[$len]}") |"
     else
-      echo "| speech-$len.mp3 | $(hms "${res_secs[$len]}") | ${res_rc[$len]} after ${res_wall[$len]} | - | $(mb "${res_hwm[$len]}") | $(mb "${res_tree[$len]}") |"
+      echo "| $(input_of "$len") | $(hms "${res_secs[$len]}") | ${res_rc[$len]} after ${res_wall[$len]} | - | $(mb "${res_hwm[$len]}") | $(mb "${res_tree[$len]}") |"
     fi
   done
   # Ratio of the longest to the shortest input (2 h / 5 min by default).

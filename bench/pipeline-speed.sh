@@ -4,6 +4,8 @@
 #   bench/pipeline-speed.sh                 # 1 h input
 #   bench/pipeline-speed.sh 5m              # quick check (any N followed by s, m or h)
 #   bench/pipeline-speed.sh --ffmpeg-only 1h   # only the two ffmpeg baselines
+#   bench/pipeline-speed.sh --no-loudnorm 1h   # skip the loudnorm baseline (issue 10's ratios
+#                                           # need only the bare decode)
 #   bench/pipeline-speed.sh 1h -- --chunk-seconds 60
 #                                           # args after -- go to `audiograins normalize`
 #   BENCH_TIMEOUT=3600 bench/pipeline-speed.sh  # per-run limit, s (default 1800)
@@ -13,17 +15,20 @@
 #                                           # this one N times; medians and their ratio
 #                                           # (target: this build <= 1.05 x the baseline)
 #
-# Input: bench/out/speech-<len>-aac.m4a (git-ignored), made once by transcoding the
-# normalize-rss.sh input bench/out/speech-<len>.mp3 (generated first if missing) to
-# 44.1 kHz stereo AAC 128k with ffmpeg's native `aac` encoder.
+# Input: bench/out/speech-<len>-aac.m4a (git-ignored), made once by generate_aac in
+# bench/lib.sh: the normalize-rss.sh input bench/out/speech-<len>.mp3 transcoded to 44.1 kHz
+# stereo AAC 128k with ffmpeg's native `aac` encoder (longer than 1 h: the hour repeated).
 #
 # Steps (one process each, single-threaded ffmpeg filters), timed for wall and CPU
 # seconds, memory sampled every 50 ms (VmHWM of the process, summed VmRSS of its tree):
 #   bare         ffmpeg decode + downmix + resample to 16 kHz mono f32, to /dev/null
 #   loudnorm     ffmpeg two-pass loudnorm I=-23 TP=-1 LRA=20 to a 16 kHz mono WAV
 #   audiograins  normalize --denoise stationary --highpass 80 (-23 LUFS, 16 kHz mono Opus)
-# Targets (issue): audiograins wall <= 0.5 x loudnorm total and <= 4 x bare; its peak
-# RSS (the whole job: dotnet and its ffmpeg children) under 400 MB.
+#   agwav        normalize with the defaults to a 16 kHz mono WAV; its JSON's steps_s.decode
+#                is the decode step
+# Targets (issue 3): audiograins wall <= 0.5 x loudnorm total and <= 4 x bare; its peak
+# RSS (the whole job: dotnet and its ffmpeg children) under 400 MB. Issue 10: the decode
+# step <= 1.5 x bare, the WAV job <= 3 x bare, the denoise Opus job <= 6 x bare.
 #
 # Prints the commands and a markdown table (also saved as bench/out/pipeline-<timestamp>.md).
 # Exit status: 0 all steps ran and every target is met; 1 a step failed, timed out or
@@ -41,6 +46,7 @@ timeout_s="${BENCH_TIMEOUT:-1800}"
 # --- arguments --------------------------------------------------------------------
 len=""
 ffmpeg_only=0
+loudnorm=1
 baseline=""
 repeat=1
 extra=()
@@ -49,6 +55,7 @@ while (($#)); do
     --) shift; extra=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     --ffmpeg-only) ffmpeg_only=1; shift ;;
+    --no-loudnorm) loudnorm=0; shift ;;
     --baseline) [[ $# -ge 2 ]] || die "--baseline needs a checkout folder"; baseline="$(cd "$2" && pwd)" || die "no folder '$2'"; shift 2 ;;
     --repeat) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a count"; repeat="$2"; shift 2 ;;
     *[0-9][smh]) [[ "$1" =~ ^[0-9]+[smh]$ ]] || die "bad duration '$1' (use e.g. 5m or 1h)"
@@ -94,22 +101,8 @@ if [[ -n "$baseline" ]]; then
 fi
 
 # --- input ----------------------------------------------------------------------
-mp3="$rel_out/speech-$len.mp3"
 in="$rel_out/speech-$len-aac.m4a"
-if [[ -s "$in" ]]; then
-  say "input exists: $in"
-else
-  generate_mp3 "$len"
-  tmp="$rel_out/.speech-$len-aac.partial.m4a"
-  say "transcoding $mp3 to $in (44.1 kHz stereo AAC 128k)..."
-  t0=$EPOCHREALTIME
-  ffmpeg -hide_banner -nostdin -loglevel error -y -filter_threads 1 \
-    -i "$mp3" -map 0:a -c:a aac -b:a 128k -ar 44100 -ac 2 -f mp4 "$tmp" \
-    || { rm -f "$tmp"; die "ffmpeg could not transcode $mp3 to AAC."; }
-  mv "$tmp" "$in"
-  t1=$EPOCHREALTIME
-  say "transcoded in $(elapsed_s "${t0/[.,]/}" "${t1/[.,]/}") s."
-fi
+generate_aac "$len"
 
 # --- steps ------------------------------------------------------------------------
 ff=(ffmpeg -nostdin -hide_banner)
@@ -123,6 +116,11 @@ ag_out="$rel_out/pipeline-$len.opus"
 ag_json="$rel_out/pipeline-$len.json"
 ag_log="$rel_out/pipeline-$len.log"
 ag_cmd=(dotnet "$dll_rel" normalize "$in" -o "$ag_out" --denoise stationary --highpass 80 --json "${extra[@]}")
+# The plain job of issue 10: default options (no denoise), 16 kHz mono WAV.
+wav_out="$rel_out/pipeline-$len.wav"
+wav_json="$rel_out/pipeline-$len-wav.json"
+wav_log="$rel_out/pipeline-$len-wav.log"
+wav_cmd=(dotnet "$dll_rel" normalize "$in" -o "$wav_out" --json "${extra[@]}")
 
 declare -A st wall_us cpu_ms hwm tree
 record() {  # record STEP (from measure's m_* results)
@@ -145,6 +143,8 @@ measure /dev/null "$rel_out/pipeline-$len-bare.log" "${bare_cmd[@]}"
 record bare; report_step bare "$rel_out/pipeline-$len-bare.log"
 
 # b. loudnorm, two passes
+m_I="" m_TP="" m_LRA="" m_thresh="" m_offset="" ln_mode=""
+if ((loudnorm)); then
 ln1_log="$rel_out/pipeline-$len-loudnorm1.log"
 ln2_log="$rel_out/pipeline-$len-loudnorm2.log"
 say "run: loudnorm pass 1 (timeout ${timeout_s} s; its JSON -> $ln1_log)"
@@ -153,7 +153,6 @@ record pass1; report_step pass1 "$ln1_log"
 json_value() {  # json_value KEY: "KEY" : "VALUE" from the last loudnorm JSON in pass 1's log
   sed -n "s/^[[:space:]]*\"$1\"[[:space:]]*:[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p" "$ln1_log" | tail -n 1
 }
-m_I="" m_TP="" m_LRA="" m_thresh="" m_offset="" ln_mode=""
 if [[ "${st[pass1]}" == ok ]]; then
   m_I="$(json_value input_i)"; m_TP="$(json_value input_tp)"; m_LRA="$(json_value input_lra)"
   m_thresh="$(json_value input_thresh)"; m_offset="$(json_value target_offset)"
@@ -189,6 +188,9 @@ if [[ "${st[pass1]}" == ok && "${st[pass2]}" == ok ]]; then
 else
   st[loudnorm]="incomplete"
 fi
+else
+  for s in pass1 pass2 loudnorm; do st[$s]="not run (--no-loudnorm)"; done
+fi
 
 # c. audiograins (and the baseline's, alternating; the median run of each is kept)
 declare -A runs
@@ -216,6 +218,10 @@ if [[ -z "$ag_skip" ]]; then
     if [[ -n "$base_dll" ]] && ((r % 2 == 0)); then run_ag baseline "$base_dll"; fi
   done
   keep_median audiograins; report_step audiograins "$ag_log"
+  rm -f "$wav_out"
+  say "run: audiograins normalize to WAV (timeout ${timeout_s} s; JSON -> $wav_json, stderr -> $wav_log)"
+  measure "$wav_json" "$wav_log" "${wav_cmd[@]}"
+  record agwav; report_step agwav "$wav_log"
   if [[ -n "$base_dll" ]]; then keep_median baseline; report_step baseline "$ag_log"; fi
   if [[ "${st[audiograins]}" != ok ]]; then
     if grep -qi 'denoise' "$ag_log" 2>/dev/null; then
@@ -226,8 +232,21 @@ if [[ -z "$ag_skip" ]]; then
     say "audiograins: ${st[audiograins]}"
   fi
 else
-  st[audiograins]="$ag_skip"
+  st[audiograins]="$ag_skip"; st[agwav]="$ag_skip"
 fi
+# The decode step as the job reports it (steps_s.decode in its JSON), as a pseudo-step.
+decode_of() {  # decode_of JSON -> seconds, empty when absent
+  [[ -s "$1" ]] && sed -n 's/.*"decode"[[:space:]]*:[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$1" | head -n 1
+}
+for pair in "agwav:$wav_json" "audiograins:$ag_json"; do
+  step="${pair%%:*}"; json="${pair#*:}"; d=""
+  [[ "${st[$step]:-}" == ok ]] && d="$(decode_of "$json")"
+  if [[ -n "$d" ]]; then
+    st[decode_$step]=ok; wall_us[decode_$step]="$(awk -v d="$d" 'BEGIN { printf "%.0f", d * 1e6 }')"
+  else
+    st[decode_$step]="not measured"
+  fi
+done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- report ---------------------------------------------------------------------
@@ -256,10 +275,12 @@ q() { local a out=""; for a in "$@"; do out+="$(printf '%q' "$a") "; done; print
 
 report="$out_dir/pipeline-$(date -u +%Y%m%dT%H%M%SZ).md"
 fail_run=0 fail_target=0
-steps=(bare pass1 pass2); ((ffmpeg_only)) || steps+=(audiograins); [[ -n "$base_dll" ]] && steps+=(baseline)
+steps=(bare); ((loudnorm)) && steps+=(pass1 pass2); ((ffmpeg_only)) || steps+=(audiograins agwav); [[ -n "$base_dll" ]] && steps+=(baseline)
 for s in "${steps[@]}"; do [[ "${st[$s]}" == ok ]] || fail_run=1; done
-invocation="bench/pipeline-speed.sh"; ((ffmpeg_only)) && invocation+=" --ffmpeg-only"
-invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " --repeat $repeat")${extra[*]:+ -- ${extra[*]}}"
+invocation="bench/pipeline-speed.sh"; ((ffmpeg_only)) && invocation+=" --ffmpeg-only"; ((loudnorm)) || invocation+=" --no-loudnorm"
+invocation+=" $len${baseline:+ --baseline $baseline}"
+((repeat > 1)) && invocation+=" --repeat $repeat"   # (a $(( ... )) && echo here would end the script under set -e)
+invocation+="${extra[*]:+ -- ${extra[*]}}"
 # Written in this shell (not through a pipe) so that ratio_line can set fail_target.
 {
   echo "Command: \`$invocation\`"
@@ -276,6 +297,8 @@ invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " 
   else echo "(not run: pass 1 gave no measurements)"; fi
   echo "# audiograins: decode, stationary denoise, 80 Hz high-pass, -23 LUFS, 16 kHz mono Opus"
   q "${ag_cmd[@]}"; echo
+  echo "# audiograins: defaults (-23 LUFS), 16 kHz mono WAV"
+  q "${wav_cmd[@]}"; echo
   echo '```'
   echo
   echo "($(nproc 2>/dev/null || echo '?') cores, load average $load_start at start and $load_end at the end (other work may share the machine); dotnet $(dotnet --version 2>/dev/null || echo '?'), $(ffmpeg -version 2>/dev/null | awk 'NR==1 { print $1, $3 }'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' + uncommitted changes'), $(date -u +%Y-%m-%d); memory sampled every 50 ms)"
@@ -287,6 +310,10 @@ invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " 
   row pass2 "ffmpeg loudnorm pass 2 (apply → 16 kHz mono WAV)"
   row loudnorm "ffmpeg loudnorm two-pass total"
   row audiograins "audiograins normalize (denoise, 80 Hz HP, −23 LUFS, 16 kHz mono Opus)"
+  row agwav "audiograins normalize (defaults: −23 LUFS, 16 kHz mono WAV)"
+  if [[ "${st[decode_agwav]}" == ok ]]; then
+    echo "| of which the decode step (WAV job's \`steps_s.decode\`) | $(secs_of_us "${wall_us[decode_agwav]}") | - | - | - |"
+  fi
   [[ -n "$base_dll" ]] && row baseline "the same, baseline build ($(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || echo "$baseline"))"
   echo
   if ((repeat > 1)); then
@@ -299,6 +326,9 @@ invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " 
   fi
   ratio_line "audiograins / loudnorm two-pass total (wall)" audiograins loudnorm 0.5
   ratio_line "audiograins / bare decode (wall)" audiograins bare 4
+  ratio_line "issue 10: decode step of the WAV job / bare decode" decode_agwav bare 1.5
+  ratio_line "issue 10: WAV job / bare decode (wall)" agwav bare 3
+  ratio_line "issue 10: denoise Opus job / bare decode (wall)" audiograins bare 6
   [[ -n "$base_dll" ]] && ratio_line "audiograins / baseline build (wall)" audiograins baseline 1.05
   if [[ "${st[audiograins]}" == ok ]]; then
     # The job's peak: the sampled tree sum, or the process's own VmHWM if a sample missed it.

@@ -123,9 +123,14 @@ public sealed class PcmDecoder
         PcmOutput(output, target);
     }
 
-    /// <summary>The first audio stream as it is, for the native sink on stdout.</summary>
+    /// <summary>
+    /// The first audio stream as it is, for the native sink on stdout. Not flushed after every packet (ffmpeg's default
+    /// for a pipe): 32 KB writes instead of one per packet took the decode of 1 h of AAC with both outputs from 5.86 to
+    /// 5.18 s, and with <see cref="PcmBlockReader"/>'s pause after short reads to 4.68 s (4.2-4.5 s with the native
+    /// stream to /dev/null).
+    /// </summary>
     private void NativeOutput(FFMpegOutputOptions output, MediaInfo info) =>
-        PcmOutput(output.WithMap(0, StreamType.Audio, 0), info.NativeFormat);
+        PcmOutput(output.WithMap(0, StreamType.Audio, 0).WithCustomArgument(FfmpegCommandLine.Join("-flush_packets", "0")), info.NativeFormat);
 
     /// <summary>
     /// Raw f32le at <paramref name="format"/>, capped just past the duration limit. -ar/-ac are also set on the native

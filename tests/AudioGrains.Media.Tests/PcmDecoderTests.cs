@@ -79,6 +79,31 @@ public sealed class PcmDecoderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_slow_sink_gets_every_native_frame_in_order_across_many_buffers()
+    {
+        // 3 channels: 12-byte frames do not divide the reader's 1 MiB buffers, so frames straddle buffer ends. 25 s of
+        // 44.1 kHz is about 13 MB, several rounds of the reader's buffers, with a sink slower than ffmpeg.
+        var input = _folder.File("three.wav");
+        await MediaFactory.FfmpegAsync("-f", "lavfi", "-i", "aevalsrc=random(0)*2-1|sin(t*700)*0.5|random(1)-0.5:s=44100:d=25",
+            "-c:a", "pcm_f32le", input);
+        var expected = MediaFactory.ReadFloatWav(input);
+        var info = await _probe.ProbeAsync(input, new MediaLimits(), CancellationToken.None);
+        var native = new List<float>(expected.Length);
+        var blocks = 0;
+
+        var frames = await _decoder.StreamNativeAsync(input, info, b =>
+        {
+            Assert.Equal(0, b.Length % 3);
+            native.AddRange(b.ToArray());
+            if (++blocks % 2 == 0) Thread.Sleep(5);
+        }, CancellationToken.None);
+
+        Assert.Equal(expected.Length / 3, frames);
+        Assert.True(blocks >= 8, $"{blocks} blocks");
+        Assert.Equal(expected, native);
+    }
+
+    [Fact]
     public async Task Decodes_compressed_audio_with_video_and_unknown_duration()
     {
         var input = _folder.File("clip.webm");
