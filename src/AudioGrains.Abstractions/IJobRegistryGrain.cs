@@ -43,6 +43,12 @@ public interface IJobRegistryGrain : IGrainWithStringKey
 
     /// <summary>Expires every listed job past its expiry time and unlists the jobs that no longer exist.</summary>
     Task<JobCleanup> CleanupAsync();
+
+    /// <summary>
+    /// Calls every job counted active, which activates it wherever it now belongs: a job whose silo died resumes at
+    /// once instead of at its next reminder. Returns how many answered and are still running. Idempotent.
+    /// </summary>
+    Task<int> ResumeActiveAsync();
 }
 
 /// <summary>The registry of the cluster <paramref name="grains"/> belong to.</summary>

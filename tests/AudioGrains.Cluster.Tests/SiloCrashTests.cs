@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Xunit.Abstractions;
 using AudioGrains.Abstractions;
 using AudioGrains.Testing;
@@ -97,5 +98,40 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         await CliProcess.JsonWithAsync(new Dictionary<string, string> { ["AudioGrains__Processing__EncodeSegmentSeconds"] = $"{segmentSeconds}" },
             "normalize", input, "-o", single, "--chunk-seconds", "10");
         Assert.Equal(await File.ReadAllBytesAsync(single), await File.ReadAllBytesAsync(cluster.PathOf(final.OutputKey!)));
+    }
+
+    [Fact]
+    public async Task A_job_whose_silo_died_resumes_once_the_silo_is_declared_dead_without_being_asked()
+    {
+        await using var cluster = await RedisCluster.StartAsync(3,
+            "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
+        var input = await TestAudio.LavfiAsync(cluster.Files.File("long.wav"),
+            "aevalsrc='0.1*sin(2*PI*330*t)+0.02*(random(0)-0.5)':s=16000:d=900", "-c:a", "pcm_s16le");
+        var jobId = Guid.NewGuid().ToString("N");
+        await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, new NormalizeOptions { ChunkSeconds = 1, OutputFormat = "wav" }));
+        var running = await cluster.WaitUntilAsync(jobId, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= 30, TimeSpan.FromMinutes(2), "its chunks");
+        var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
+        host.Kill();
+        var killed = Stopwatch.StartNew();
+
+        // Nobody calls the job from here on: only the membership change can wake it before its reminder (a minute).
+        var survivors = cluster.Silos.Where(s => s != host).ToList();
+        TimeSpan? declared = null, resumed = null;
+        while (resumed is null && killed.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var lines = survivors.SelectMany(s => s.Lines).ToList();
+            if (declared is null && lines.Any(l => l.Contains("declared dead: resuming their jobs", StringComparison.Ordinal))) declared = killed.Elapsed;
+            if (lines.Any(l => l.Contains($"Job {jobId} resumed on silo", StringComparison.Ordinal))) resumed = killed.Elapsed;
+            await Task.Delay(100);
+        }
+        output.WriteLine($"killed at {running.ChunksCompleted}/{running.ChunksTotal} chunks; declared dead after {declared?.TotalSeconds:F1} s, job resumed after {resumed?.TotalSeconds:F1} s");
+        Assert.NotNull(declared);
+        Assert.NotNull(resumed);
+        // Within seconds of the declaration, not at a reminder tick that could come up to a minute later.
+        Assert.InRange((resumed - declared)!.Value.TotalSeconds, -1, 5);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
+        Assert.Equal(JobPhase.Completed, final.Phase);
     }
 }

@@ -105,6 +105,17 @@ public sealed class JobRegistryGrain(
         return cleanup;
     }
 
+    public async Task<int> ResumeActiveAsync()
+    {
+        var active = S.Active.ToList();
+        // Any call activates the job; its activation restarts its loop from the saved state (JobGrain.OnActivateAsync).
+        var statuses = await AskAsync(active, job => job.GetStatusAsync());
+        if (S.Checked(statuses.Select(a => a.Answer))) await WriteAsync();
+        var running = statuses.Count(a => a.Answer.Exists && !a.Answer.IsTerminal);
+        logger.LogInformation("Job registry: {Running} of {Active} active jobs called after a silo died", running, active.Count);
+        return running;
+    }
+
     /// <summary>
     /// Asks each job, <see cref="CallsInFlight"/> at a time, on this grain's scheduler. A job that cannot answer is
     /// left out (logged): one broken job must not break a listing or a sweep.
