@@ -21,6 +21,12 @@ public sealed record ProcessingOptions
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Cap of the wait between tries of a job's own state write (the store is down): short, so a job goes on within
+    /// seconds of the store's return; a state write costs the store nothing while it is down.
+    /// </summary>
+    public TimeSpan StateRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Completed chunks are checkpointed at most this often (and at the end of the step).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -63,6 +69,7 @@ public sealed record ProcessingOptions
         if (MaxChunkAttempts < 1) yield return "MaxChunkAttempts must be at least 1";
         if (MaxJobAttempts < 1) yield return "MaxJobAttempts must be at least 1";
         if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) yield return "retry delays must satisfy 0 <= RetryBaseDelay <= RetryMaxDelay";
+        if (StateRetryMaxDelay < RetryBaseDelay) yield return "StateRetryMaxDelay must be at least RetryBaseDelay";
         if (CheckpointInterval < TimeSpan.Zero) yield return "CheckpointInterval must not be negative";
         if (MaxInputBytes < 1) yield return "MaxInputBytes must be positive";
         if (MinFreeBytes < 0) yield return "MinFreeBytes must not be negative";

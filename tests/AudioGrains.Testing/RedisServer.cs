@@ -61,6 +61,19 @@ public sealed class RedisServer : IDisposable
         throw new InvalidOperationException($"redis-server did not start on port {port}");
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hung or partitioned Redis.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT), with everything it held.</summary>
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, _process.Id.ToString() }, UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill {signal} {_process.Id} failed");
+    }
+
     public void Dispose()
     {
         try { if (!_process.HasExited) { _process.Kill(true); _process.WaitForExit(5000); } } catch (InvalidOperationException) { }

@@ -43,6 +43,8 @@ public sealed partial class JobGrain(
 
     private int _stateFailures;
 
+    private DateTimeOffset _stateFailingSince;
+
     private JobState S => state.State;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -234,7 +236,7 @@ public sealed partial class JobGrain(
         }
     }
 
-    private JobRun Run() => new(JobId, S, Workspace, new GrainWorkDispatcher(GrainFactory), fanOut, observer, WriteAsync);
+    private JobRun Run() => new(JobId, S, Workspace, new GrainWorkDispatcher(GrainFactory), fanOut, observer, SaveAsync);
 
     /// <summary>Persists the move to the next phase; a completed job keeps only its output.</summary>
     private async Task MoveAsync(JobPhase from, JobPhase to)
@@ -245,7 +247,7 @@ public sealed partial class JobGrain(
             S.CompletedAt = DateTimeOffset.UtcNow;
             Lifetime.SetExpiresAt(S);
         }
-        await WriteAsync();
+        await SaveAsync();
         observer.PhaseChanged(JobId, from, to);
         if (to != JobPhase.Completed) return;
         await Workspace.DeleteIntermediatesAsync();
@@ -254,32 +256,45 @@ public sealed partial class JobGrain(
     }
 
     /// <summary>
-    /// The failure handler writes the state too; when that write fails as well (storage down, or a conflict with a
-    /// stale writer from a silo declared dead), the loop must not end silently: it pauses, re-reads the state and goes
-    /// on from what was saved.
+    /// A failed save of the job's own state (the store is down, or a stale writer from a silo declared dead conflicts)
+    /// is not a failed try of the phase: the job waits for the store, re-reads what was saved and goes on from there,
+    /// without counting a try (a long outage must not dead-letter a healthy job). The failure handler writes the state
+    /// too; when that write fails as well, the same applies: the loop never ends silently.
     /// </summary>
     private async Task HandleFailureSafelyAsync(Exception e, CancellationToken ct)
     {
         try
         {
-            await HandleFailureAsync(e, ct);
+            if (e is JobStateUnavailableException) await WaitForStateStoreAsync(e, ct);
+            else await HandleFailureAsync(e, ct);
         }
         catch (Exception stateError) when (!ct.IsCancellationRequested)
         {
-            _stateFailures++;
-            var delay = Chunks.RetryDelay.For(_stateFailures, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
-            logger.LogWarning(stateError, "Job {JobId} could not save its state in phase {Phase} ({Failures} in a row); reading it again in {DelayMs:F0} ms",
-                JobId, S.Phase, _stateFailures, delay.TotalMilliseconds);
-            await Task.Delay(delay, ct);
-            try
-            {
-                await state.ReadStateAsync();
-                _saved = null;
-            }
-            catch (Exception readError) when (!ct.IsCancellationRequested)
-            {
-                logger.LogWarning(readError, "Job {JobId} could not read its state; the loop tries again", JobId);
-            }
+            await WaitForStateStoreAsync(stateError, ct);
+        }
+    }
+
+    /// <summary>Waits (short backoff, <see cref="ProcessingOptions.StateRetryMaxDelay"/>) and re-reads the saved state; logged once per outage.</summary>
+    private async Task WaitForStateStoreAsync(Exception error, CancellationToken ct)
+    {
+        if (_stateFailures++ == 0) _stateFailingSince = DateTimeOffset.UtcNow;
+        var delay = Chunks.RetryDelay.For(_stateFailures, options.Value.RetryBaseDelay, options.Value.StateRetryMaxDelay);
+        // Once per outage at warning level; the tries that follow at debug, and the recovery once (WriteAsync).
+        if (_stateFailures == 1)
+            logger.LogWarning(error, "Job {JobId} could not save its state in phase {Phase}; trying again every {MaxDelayS:F0} s at most until the store answers",
+                JobId, S.Phase, options.Value.StateRetryMaxDelay.TotalSeconds);
+        else
+            logger.LogDebug(error, "Job {JobId} could not save its state ({Failures} in a row); reading it again in {DelayMs:F0} ms",
+                JobId, _stateFailures, delay.TotalMilliseconds);
+        await Task.Delay(delay, ct);
+        try
+        {
+            await state.ReadStateAsync();
+            _saved = null;
+        }
+        catch (Exception readError) when (!ct.IsCancellationRequested)
+        {
+            logger.LogDebug(readError, "Job {JobId} could not read its state; the loop tries again", JobId);
         }
     }
 
@@ -340,11 +355,27 @@ public sealed partial class JobGrain(
         {
             await state.WriteStateAsync();
             _saved = JobStatusProjection.Of(JobId, S, silo.Name);
+            if (_stateFailures > 0)
+                logger.LogInformation("Job {JobId} saved its state again after {Failures} failed tries over {OutageS:F1} s; it goes on in phase {Phase}",
+                    JobId, _stateFailures, (DateTimeOffset.UtcNow - _stateFailingSince).TotalSeconds, S.Phase);
             _stateFailures = 0;
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary><see cref="WriteAsync"/> for the loop: a failure is the store's, not the phase's (<see cref="HandleFailureSafelyAsync"/>).</summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await WriteAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new JobStateUnavailableException(e);
         }
     }
 
