@@ -66,10 +66,12 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Equal(0, differing);
     }
 
-    [Fact]
-    public void NonStationaryChunksAreAbove90DbInEverySeamBin()
+    [Theory]
+    [InlineData(DenoiseMode.NonStationary)]
+    [InlineData(DenoiseMode.Speech)]
+    public void RecursiveModesAreAbove90DbInEverySeamBin(DenoiseMode mode)
     {
-        var gate = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
+        var gate = new SpectralGate(new SpectralGateOptions { Mode = mode }, Rate, 1);
         const int chunk = 30 * Rate; // the pipeline's default chunk
         const int frames = 150 * Rate + 1000;
         var starts = new List<long>();
@@ -109,7 +111,7 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         for (var b = 0; b < 4; b++)
         {
             var snr = 10 * Math.Log10(signal[b] / error[b]);
-            output.WriteLine($"non-stationary, context {gate.ContextFrames} frames ({gate.ContextFrames / (double)Rate:F1} s): {names[b]}: SNR {snr:F1} dB");
+            output.WriteLine($"{mode}, context {gate.ContextFrames} frames ({gate.ContextFrames / (double)Rate:F1} s): {names[b]}: SNR {snr:F1} dB");
             Assert.True(snr >= 90, $"{names[b]}: SNR {snr:F1} dB");
         }
     }
@@ -122,6 +124,7 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         var nonStationary = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
         Assert.Equal(443904, nonStationary.ContextFrames); // (4 + 3 + 1727) hops: 27.7 s
         output.WriteLine($"non-stationary context: {nonStationary.ContextFrames} frames = {nonStationary.ContextFrames / (double)Rate:F2} s");
+        Assert.Equal((4 + 1250) * 256, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1).ContextFrames); // 20 s + the frame overlap
     }
 
     [Fact]
