@@ -148,9 +148,12 @@ public sealed class SpectralGate
     /// Frames of context <see cref="Process"/> needs before and after [start, end): what the STFT
     /// frames of an output sample cover (up to FftSize − 1 frames away; FftSize − Hop when start and
     /// end lie on the hop grid), plus the mask smoothing's n_t frames, plus for the non-stationary
-    /// gate the smoother's settling (<see cref="MagnitudeSmoother.SettlingFrames"/>), in hops. At
+    /// gate the smoother's settling (<see cref="MagnitudeSmoother.SettlingFrames"/>), for the speech
+    /// estimator its convergence span (<see cref="SpeechEnhancerOptions.ConvergenceSeconds"/>), in hops. At
     /// 16 kHz with the defaults: 1 024 (off, band, centre), 1 792 (stationary),
-    /// 1 792 + 1 727·256 = 443 904 (non-stationary, 27.7 s).
+    /// 1 792 + 1 727·256 = 443 904 (non-stationary, 27.7 s), 1 024 + 2 500·256 = 641 024 (speech, 40.1 s).
+    /// The speech estimator is causal: it needs the span before a range, and after it only the frame overlap,
+    /// but the window is asked for symmetrically (reading the extra audio costs little; nothing is computed on it).
     /// </summary>
     public int ContextFrames => (_n / _hop + _timeRadius + _settlingFrames) * _hop;
 

@@ -124,7 +124,7 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         var nonStationary = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
         Assert.Equal(443904, nonStationary.ContextFrames); // (4 + 3 + 1727) hops: 27.7 s
         output.WriteLine($"non-stationary context: {nonStationary.ContextFrames} frames = {nonStationary.ContextFrames / (double)Rate:F2} s");
-        Assert.Equal((4 + 1250) * 256, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1).ContextFrames); // 20 s + the frame overlap
+        Assert.Equal((4 + 2500) * 256, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1).ContextFrames); // 40 s + the frame overlap
     }
 
     [Fact]
