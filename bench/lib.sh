@@ -53,6 +53,26 @@ generate_mp3() {  # generate_mp3 LENGTH -> bench/out/speech-LENGTH.mp3 (once)
   say "generated in $(elapsed_s "${t0/[.,]/}" "${t1/[.,]/}") s."
 }
 
+generate_aac() {  # generate_aac LENGTH -> bench/out/speech-LENGTH-aac.m4a (once): the MP3 above as 44.1 kHz stereo AAC 128k
+  local len="$1" mp3 file tmp t0 t1
+  file="$out_dir/speech-$len-aac.m4a"
+  if [[ -s "$file" ]]; then
+    say "input exists: ${file#"$repo_root"/}"
+    return 0
+  fi
+  generate_mp3 "$len"
+  mp3="$out_dir/speech-$len.mp3"
+  tmp="$out_dir/.speech-$len-aac.partial.m4a"
+  say "transcoding ${mp3#"$repo_root"/} to ${file#"$repo_root"/} (44.1 kHz stereo AAC 128k)..."
+  t0=$EPOCHREALTIME
+  ffmpeg -hide_banner -nostdin -loglevel error -y -filter_threads 1 \
+    -i "$mp3" -map 0:a -c:a aac -b:a 128k -ar 44100 -ac 2 -f mp4 "$tmp" \
+    || { rm -f "$tmp"; die "ffmpeg could not transcode $mp3 to AAC."; }
+  mv "$tmp" "$file"
+  t1=$EPOCHREALTIME
+  say "transcoded in $(elapsed_s "${t0/[.,]/}" "${t1/[.,]/}") s."
+}
+
 # --- measurement ------------------------------------------------------------------
 # A no-fork 50 ms sleep: read with a timeout from a pipe nobody writes to.
 if { exec {nap_fd}<> <(:); } 2>/dev/null; then

@@ -33,7 +33,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 # shellcheck source=bench/lib.sh
-source "$repo_root/bench/lib.sh"   # say, die, generate_mp3, measure, mb, hms
+source "$repo_root/bench/lib.sh"   # say, die, generate_aac, measure, mb, hms
 
 timeout_s="${BENCH_TIMEOUT:-1800}"
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || die "BENCH_TIMEOUT must be a number of seconds (got '$timeout_s')."
@@ -94,22 +94,8 @@ if [[ -n "$baseline" ]]; then
 fi
 
 # --- input ----------------------------------------------------------------------
-mp3="$rel_out/speech-$len.mp3"
 in="$rel_out/speech-$len-aac.m4a"
-if [[ -s "$in" ]]; then
-  say "input exists: $in"
-else
-  generate_mp3 "$len"
-  tmp="$rel_out/.speech-$len-aac.partial.m4a"
-  say "transcoding $mp3 to $in (44.1 kHz stereo AAC 128k)..."
-  t0=$EPOCHREALTIME
-  ffmpeg -hide_banner -nostdin -loglevel error -y -filter_threads 1 \
-    -i "$mp3" -map 0:a -c:a aac -b:a 128k -ar 44100 -ac 2 -f mp4 "$tmp" \
-    || { rm -f "$tmp"; die "ffmpeg could not transcode $mp3 to AAC."; }
-  mv "$tmp" "$in"
-  t1=$EPOCHREALTIME
-  say "transcoded in $(elapsed_s "${t0/[.,]/}" "${t1/[.,]/}") s."
-fi
+generate_aac "$len"
 
 # --- steps ------------------------------------------------------------------------
 ff=(ffmpeg -nostdin -hide_banner)
