@@ -152,10 +152,16 @@ public sealed class SpectralGate
     /// estimator its convergence span (<see cref="SpeechEnhancerOptions.ConvergenceSeconds"/>), in hops. At
     /// 16 kHz with the defaults: 1 024 (off, band, centre), 1 792 (stationary),
     /// 1 792 + 1 727·256 = 443 904 (non-stationary, 27.7 s), 1 024 + 2 500·256 = 641 024 (speech, 40.1 s).
-    /// The speech estimator is causal: it needs the span before a range, and after it only the frame overlap,
-    /// but the window is asked for symmetrically (reading the extra audio costs little; nothing is computed on it).
+    /// The speech estimator is causal: after a range it needs only <see cref="ContextAfterFrames"/>.
     /// </summary>
     public int ContextFrames => (_n / _hop + _timeRadius + _settlingFrames) * _hop;
+
+    /// <summary>
+    /// Frames of context <see cref="Process"/> needs after [start, end): <see cref="ContextFrames"/> for the
+    /// gates (their smoothing looks both ways); for the causal speech estimator only the frame overlap
+    /// plus its initial noise frames (which a run starting at the signal's start reads): 3 072 at 16 kHz.
+    /// </summary>
+    public int ContextAfterFrames => _speech is null ? ContextFrames : (_n / _hop + _options.Speech.InitialNoiseFrames) * _hop;
 
     /// <summary>Mask smoothing half-widths (n_f bins, n_t frames); 0, 0 when off.</summary>
     public (int Bins, int Frames) SmoothingRadius => (_smoother?.FrequencyRadius ?? 0, _timeRadius);
@@ -219,7 +225,7 @@ public sealed class SpectralGate
 
     /// <summary>
     /// Gates signal frames [start, end) into <paramref name="output"/> ((end − start)·OutputChannels
-    /// interleaved values). The window must hold [start − ContextFrames, end + ContextFrames) ∩ signal.
+    /// interleaved values). The window must hold [start − ContextFrames, end + ContextAfterFrames) ∩ signal.
     /// Stationary needs <paramref name="signalMaxima"/> (this signal's merged maxima: the floor under
     /// its dB) and <paramref name="noise"/> (the merged profile of the noise source); the other modes
     /// need neither. start and end may lie anywhere in the signal (the output does not depend on
@@ -238,8 +244,10 @@ public sealed class SpectralGate
         var maskFirst = Math.Max(0, first - _timeRadius);
         var maskLast = Math.Min(grid.LastFrame, last + _timeRadius);
         var needFirst = Math.Max(0, maskFirst - _settlingFrames);
-        var needLast = Math.Min(grid.LastFrame, maskLast + _settlingFrames);
-        RequireCoverage(window, grid, needFirst, needLast, $"Process needs ContextFrames ({ContextFrames}) frames of context");
+        var needLast = _speech is null
+            ? Math.Min(grid.LastFrame, maskLast + _settlingFrames)
+            : Math.Min(grid.LastFrame, Math.Max(maskLast, needFirst + _options.Speech.InitialNoiseFrames - 1));
+        RequireCoverage(window, grid, needFirst, needLast, $"Process needs ContextFrames ({ContextFrames}) frames of context before and ContextAfterFrames ({ContextAfterFrames}) after");
         if (_options.Mode == DenoiseMode.NonStationary)
             ComputeNonStationaryMasks(window, grid, needFirst, needLast, maskFirst, maskLast);
         if (_options.Mode == DenoiseMode.Speech)

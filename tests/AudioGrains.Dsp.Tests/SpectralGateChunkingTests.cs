@@ -117,6 +117,19 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     [Fact]
+    public void SpeechChunksWithinTheConvergenceSpanOfTheStartAreBitIdentical()
+    {
+        // Every run of these chunks starts at frame 0, as the whole pass does, so the arithmetic is the same;
+        // the tiny first chunks read only ContextAfterFrames after them, which must still hold the initial noise frames.
+        const int frames = 6 * Rate + 77;
+        var x = GateSignals.Programme(Rate, frames / (double)Rate, seed: 61, 300, 4000);
+        var gate = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech, BandLowHz = 80 }, Rate, 1);
+        var whole = new Pass(gate, x, null);
+        var chunked = new Pass(gate, x, null, [0, 100, 356, 1000, 5000, 16000, 40000, 90000]);
+        Assert.Equal(whole.Output, chunked.Output);
+    }
+
+    [Fact]
     public void ContextFramesAt16kHz()
     {
         Assert.Equal(1024, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Off, BandLowHz = 80 }, Rate, 1).ContextFrames);
@@ -124,7 +137,10 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         var nonStationary = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
         Assert.Equal(443904, nonStationary.ContextFrames); // (4 + 3 + 1727) hops: 27.7 s
         output.WriteLine($"non-stationary context: {nonStationary.ContextFrames} frames = {nonStationary.ContextFrames / (double)Rate:F2} s");
-        Assert.Equal((4 + 2500) * 256, new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1).ContextFrames); // 40 s + the frame overlap
+        var speech = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1);
+        Assert.Equal((4 + 2500) * 256, speech.ContextFrames); // 40 s + the frame overlap
+        Assert.Equal((4 + 8) * 256, speech.ContextAfterFrames); // causal: the frame overlap and the initial noise frames
+        Assert.Equal(nonStationary.ContextFrames, nonStationary.ContextAfterFrames);
     }
 
     [Fact]
@@ -257,7 +273,8 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
             var context = gate.ContextFrames;
             foreach (var (s, e) in ranges)
             {
-                var window = Window(x, channels, total, s - context, e + context);
+                // Exactly the context the gate asks for: ContextFrames before, ContextAfterFrames after.
+                var window = Window(x, channels, total, s - context, e + gate.ContextAfterFrames);
                 gate.Process(window, s, e, _maxima, _noise, Output.AsSpan((int)s * gate.OutputChannels, (int)(e - s) * gate.OutputChannels));
             }
         }
