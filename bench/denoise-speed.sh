@@ -97,7 +97,7 @@ ref="${modes[0]}"
 fail_run=0 fail_target=0
 report="$out_dir/denoise-$(date -u +%Y%m%dT%H%M%SZ).md"
 q() { local a out=""; for a in "$@"; do out+="$(printf '%q' "$a") "; done; printf '%s' "${out% }"; }
-invocation="bench/denoise-speed.sh $len --denoise-modes $modes_arg$( ((repeat > 1)) && echo " --repeat $repeat")${extra[*]:+ -- ${extra[*]}}"
+invocation="bench/denoise-speed.sh $len --denoise-modes $modes_arg$( ((repeat > 1)) && echo " --repeat $repeat" || true)${extra[*]:+ -- ${extra[*]}}"
 {
   echo "Command: \`$invocation\`"
   echo
