@@ -25,7 +25,11 @@ public sealed class SpeechEnhancer
     private readonly float[] _noise, _presence, _clean;                       // [channel][padded bin]
     private readonly float[] _priori, _posteriori, _framePresence, _lsaGain; // scratch, one frame
 
-    public SpeechEnhancer(SpeechEnhancerOptions options, int channels, int bins)
+    /// <param name="options">The settings.</param>
+    /// <param name="channels">Channels, each with its own state.</param>
+    /// <param name="bins">Frequency bins per frame.</param>
+    /// <param name="frameSeconds">Time between frames (hop / rate); the per-frame weights are scaled to it.</param>
+    public SpeechEnhancer(SpeechEnhancerOptions options, int channels, int bins, double frameSeconds = SpeechEnhancerOptions.ReferenceFrameSeconds)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
@@ -35,8 +39,9 @@ public sealed class SpeechEnhancer
         Channels = channels;
         Bins = bins;
         PaddedBins = PaddedLength(bins);
-        _tracker = SpeechPresenceNoiseTracker.Constants.From(options);
-        _weight = (float)options.DecisionDirectedWeight;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameSeconds);
+        _tracker = SpeechPresenceNoiseTracker.Constants.From(options, frameSeconds);
+        _weight = (float)Math.Pow(options.DecisionDirectedWeight, frameSeconds / SpeechEnhancerOptions.ReferenceFrameSeconds);
         _minimumPriori = (float)Math.Pow(10, options.MinimumPrioriSnrDb / 10);
         _minimumGain = (float)Math.Pow(10, options.MinimumGainDb / 20);
         _noise = new float[channels * PaddedBins];

@@ -26,14 +26,16 @@ public static class SpeechPresenceNoiseTracker
     /// <summary>The tracker's constants, derived once from the options.</summary>
     public readonly record struct Constants(float LikelihoodScale, float LikelihoodExponent, float NoiseSmoothing, float PresenceSmoothing, float StagnationLimit)
     {
-        public static Constants From(SpeechEnhancerOptions options)
+        /// <summary>The constants for frames every <paramref name="frameSeconds"/> (the smoothing weights keep their time constants).</summary>
+        public static Constants From(SpeechEnhancerOptions options, double frameSeconds = SpeechEnhancerOptions.ReferenceFrameSeconds)
         {
             var xi = Math.Pow(10, options.PresenceSnrDb / 10);
+            var steps = frameSeconds / SpeechEnhancerOptions.ReferenceFrameSeconds;
             return new Constants(
                 (float)((1 - options.PresencePrior) / options.PresencePrior * (1 + xi)),
                 (float)(xi / (1 + xi)),
-                (float)options.NoiseSmoothing,
-                (float)options.PresenceSmoothing,
+                (float)Math.Pow(options.NoiseSmoothing, steps),
+                (float)Math.Pow(options.PresenceSmoothing, steps),
                 (float)options.StagnationLimit);
         }
     }

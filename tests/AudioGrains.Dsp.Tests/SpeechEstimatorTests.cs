@@ -72,6 +72,18 @@ public class SpeechEstimatorTests
     }
 
     [Fact]
+    public void Per_frame_weights_keep_their_time_constants_at_other_frame_steps()
+    {
+        var options = SpeechEnhancerOptions.Defaults;
+        var at16 = SpeechPresenceNoiseTracker.Constants.From(options, 256 / 16000.0);
+        Assert.Equal((float)options.NoiseSmoothing, at16.NoiseSmoothing); // exactly the given weight at 16 ms
+        var at32 = SpeechPresenceNoiseTracker.Constants.From(options, 0.032); // e.g. hop 1024 at 32 kHz
+        Assert.Equal(options.NoiseSmoothing * options.NoiseSmoothing, at32.NoiseSmoothing, 6);
+        Assert.Equal(options.PresenceSmoothing * options.PresenceSmoothing, at32.PresenceSmoothing, 6);
+        Assert.Equal(at16.LikelihoodScale, at32.LikelihoodScale);
+    }
+
+    [Fact]
     public void A_frame_allocates_nothing()
     {
         var enhancer = new SpeechEnhancer(SpeechEnhancerOptions.Defaults, 2, 513);
