@@ -245,7 +245,7 @@ fail_run=0 fail_target=0
 steps=(bare pass1 pass2); ((ffmpeg_only)) || steps+=(audiograins); [[ -n "$base_dll" ]] && steps+=(baseline)
 for s in "${steps[@]}"; do [[ "${st[$s]}" == ok ]] || fail_run=1; done
 invocation="bench/pipeline-speed.sh"; ((ffmpeg_only)) && invocation+=" --ffmpeg-only"
-invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " --repeat $repeat")${extra[*]:+ -- ${extra[*]}}"
+invocation+=" $len${baseline:+ --baseline $baseline}$( ((repeat > 1)) && echo " --repeat $repeat" || true)${extra[*]:+ -- ${extra[*]}}"
 # Written in this shell (not through a pipe) so that ratio_line can set fail_target.
 {
   echo "Command: \`$invocation\`"
