@@ -1,6 +1,6 @@
 namespace AudioGrains.Abstractions;
 
-/// <summary>Spectral-gating noise reduction (the semantics of noisereduce 3.x).</summary>
+/// <summary>Noise reduction: spectral gating (the semantics of noisereduce 3.x) or the statistical speech estimator.</summary>
 public enum NoiseReduction
 {
     Off = 0,
@@ -10,4 +10,11 @@ public enum NoiseReduction
 
     /// <summary>A threshold per bin that follows the signal over time (a 2 s time constant).</summary>
     NonStationary = 2,
+
+    /// <summary>
+    /// A statistical speech estimator (log-spectral amplitude gain, decision-directed SNR, speech-presence noise
+    /// tracking) that follows changing noise and keeps the speech's level; the gate's strength, threshold and
+    /// smoothing do not apply to it.
+    /// </summary>
+    Speech = 3,
 }

@@ -39,7 +39,7 @@ public sealed record NormalizeOptions
     /// <summary>Apply the loudness gain; off keeps the level and only measures.</summary>
     [Id(7)] public bool NormalizeVolume { get; init; } = true;
 
-    /// <summary>Noise reduction by spectral gating: off, stationary or nonstationary.</summary>
+    /// <summary>Noise reduction: off, stationary or nonstationary (spectral gating), or speech (the statistical speech estimator).</summary>
     [Id(8)] public NoiseReduction Denoise { get; init; } = NoiseReduction.Off;
 
     /// <summary>How far gated noise is pulled down: 0 (nothing) to 1 (fully); 0.8 is −14 dB.</summary>
@@ -76,7 +76,7 @@ public sealed record NormalizeOptions
         Require(HighPassHz is null || (double.IsFinite(HighPassHz.Value) && HighPassHz > 0 && HighPassHz <= 1000), $"high-pass cutoff {HighPassHz} Hz is outside 0..1000");
         Require(double.IsFinite(ChunkSeconds) && ChunkSeconds is >= MinChunkSeconds and <= MaxChunkSeconds, $"chunk length {ChunkSeconds} s is outside {MinChunkSeconds}..{MaxChunkSeconds}");
         Require(OutputFormats.Contains(OutputFormat), $"output format \"{OutputFormat}\" is not one of {string.Join(", ", OutputFormats)}");
-        Require(Denoise is NoiseReduction.Off or NoiseReduction.Stationary or NoiseReduction.NonStationary, $"noise reduction mode {Denoise} is unknown");
+        Require(Enum.IsDefined(Denoise), $"noise reduction mode {Denoise} is unknown");
         Require(double.IsFinite(DenoiseStrength) && DenoiseStrength is >= 0 and <= 1, $"denoise strength {DenoiseStrength} is outside 0..1");
         Require(double.IsFinite(DenoiseThresholdStd) && DenoiseThresholdStd is >= 0 and <= 10, $"denoise threshold {DenoiseThresholdStd} std is outside 0..10");
         Require(double.IsFinite(DenoiseFreqSmoothHz) && DenoiseFreqSmoothHz is >= 0 and <= 4000, $"mask smoothing {DenoiseFreqSmoothHz} Hz is outside 0..4000");

@@ -20,8 +20,8 @@ public sealed class JobOptionArguments
     private readonly Option<string> _highPass = new("--highpass") { Description = "High-pass cutoff in Hz, or off", DefaultValueFactory = _ => Defaults.HighPassHz?.ToString(CultureInfo.InvariantCulture) ?? "off" };
     private readonly Option<double> _chunkSeconds = new("--chunk-seconds") { Description = "Seconds of audio per unit of parallel work", DefaultValueFactory = _ => Defaults.ChunkSeconds };
     private readonly Option<string?> _format = new("--format") { Description = "wav|wav16|flac|opus|webm|mp3 (default: from the output's extension)" };
-    private readonly Option<string> _denoise = new("--denoise") { Description = "Noise reduction: off, stationary or nonstationary", DefaultValueFactory = _ => DenoiseName(Defaults.Denoise) };
-    private readonly Option<double> _denoiseStrength = new("--denoise-strength") { Description = "0..1; 0.8 pulls noise down by 14 dB", DefaultValueFactory = _ => Defaults.DenoiseStrength };
+    private readonly Option<string> _denoise = new("--denoise") { Description = "Noise reduction: off, stationary, nonstationary (spectral gates) or speech (statistical speech estimator)", DefaultValueFactory = _ => DenoiseName(Defaults.Denoise) };
+    private readonly Option<double> _denoiseStrength = new("--denoise-strength") { Description = "Gates only: 0..1; 0.8 pulls noise down by 14 dB", DefaultValueFactory = _ => Defaults.DenoiseStrength };
     private readonly Option<double> _denoiseThreshold = new("--denoise-threshold-std") { Description = "Stationary threshold: noise mean + this many std (dB per bin)", DefaultValueFactory = _ => Defaults.DenoiseThresholdStd };
     private readonly Option<double> _denoiseFreqSmooth = new("--denoise-freq-smooth-hz") { Description = "Mask smoothing across frequency, Hz", DefaultValueFactory = _ => Defaults.DenoiseFreqSmoothHz };
     private readonly Option<double> _denoiseTimeSmooth = new("--denoise-time-smooth-ms") { Description = "Mask smoothing across time, ms (with the Hz under 2 bins and this under 2 hops: no smoothing)", DefaultValueFactory = _ => Defaults.DenoiseTimeSmoothMs };
@@ -94,7 +94,7 @@ public sealed class JobOptionArguments
     {
         foreach (var mode in Enum.GetValues<NoiseReduction>())
             if (DenoiseName(mode) == value) return mode;
-        throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--denoise must be off, stationary or nonstationary, not \"{value}\"");
+        throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"--denoise must be off, stationary, nonstationary or speech, not \"{value}\"");
     }
 
     private static string DenoiseName(NoiseReduction mode) => mode.ToString().ToLowerInvariant();

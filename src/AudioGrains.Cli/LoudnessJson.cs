@@ -66,7 +66,8 @@ public static class LoudnessJson
         json.WritePropertyName("applied");
         json.WriteStartObject();
         json.WriteString("denoise", options.Denoise.ToString().ToLowerInvariant());
-        if (options.Denoise != NoiseReduction.Off)
+        // The gate's settings; the speech estimator has its own defaults (SpeechEnhancerOptions) and takes none of these.
+        if (options.Denoise is NoiseReduction.Stationary or NoiseReduction.NonStationary)
         {
             Number(json, "denoise_strength", options.DenoiseStrength);
             Number(json, "denoise_threshold_std", options.DenoiseThresholdStd);

@@ -51,7 +51,9 @@ public sealed class SpectralGate
     private readonly int _timeRadius;
     private readonly int _ringLength;
     private readonly double _smoothing;    // non-stationary b
-    private readonly int _settlingFrames;  // non-stationary context for the smoother
+    private readonly int _settlingFrames;  // non-stationary: context for the smoother; speech: for the estimator's recursions
+    private readonly SpeechEnhancer? _speech;
+    private readonly float[] _power = [], _speechGain = []; // speech: one channel's |X|² and gains, padded
 
     // Scratch, reused by every call.
     private readonly double[] _frame;
@@ -91,7 +93,7 @@ public sealed class SpectralGate
         _interiorNorm = new double[_hop];
         for (var phase = 0; phase < _hop; phase++) _interiorNorm[phase] = NormAt(_n + phase, long.MaxValue / 2);
         if (options.HasBand) _band = BandGain.Compute(sampleRate, _n, options.BandLowHz, options.BandHighHz);
-        if (options.Mode != DenoiseMode.Off)
+        if (options.Mode is DenoiseMode.Stationary or DenoiseMode.NonStationary)
         {
             _smoother = new MaskSmoother(sampleRate, _n, _hop, options.FreqMaskSmoothHz, options.TimeMaskSmoothMs, _bins);
             _timeRadius = _smoother.TimeRadius;
@@ -100,6 +102,14 @@ public sealed class SpectralGate
         {
             _smoothing = MagnitudeSmoother.Coefficient(options.TimeConstantSeconds, sampleRate, _hop);
             _settlingFrames = MagnitudeSmoother.SettlingFrames(_smoothing);
+        }
+        if (options.Mode == DenoiseMode.Speech)
+        {
+            _speech = new SpeechEnhancer(options.Speech, _outputChannels, _bins, (double)_hop / sampleRate);
+            // At least the initial noise frames, so a run's start lies inside the context it reads.
+            _settlingFrames = Math.Max((int)Math.Ceiling(options.Speech.ConvergenceSeconds * sampleRate / _hop), options.Speech.InitialNoiseFrames);
+            _power = new float[_speech.PaddedBins];
+            _speechGain = new float[_speech.PaddedBins];
         }
         _ringLength = 2 * _timeRadius + 1;
         var perSlot = _outputChannels * _bins;
@@ -138,11 +148,20 @@ public sealed class SpectralGate
     /// Frames of context <see cref="Process"/> needs before and after [start, end): what the STFT
     /// frames of an output sample cover (up to FftSize − 1 frames away; FftSize − Hop when start and
     /// end lie on the hop grid), plus the mask smoothing's n_t frames, plus for the non-stationary
-    /// gate the smoother's settling (<see cref="MagnitudeSmoother.SettlingFrames"/>), in hops. At
+    /// gate the smoother's settling (<see cref="MagnitudeSmoother.SettlingFrames"/>), for the speech
+    /// estimator its convergence span (<see cref="SpeechEnhancerOptions.ConvergenceSeconds"/>), in hops. At
     /// 16 kHz with the defaults: 1 024 (off, band, centre), 1 792 (stationary),
-    /// 1 792 + 1 727·256 = 443 904 (non-stationary, 27.7 s).
+    /// 1 792 + 1 727·256 = 443 904 (non-stationary, 27.7 s), 1 024 + 2 500·256 = 641 024 (speech, 40.1 s).
+    /// The speech estimator is causal: after a range it needs only <see cref="ContextAfterFrames"/>.
     /// </summary>
     public int ContextFrames => (_n / _hop + _timeRadius + _settlingFrames) * _hop;
+
+    /// <summary>
+    /// Frames of context <see cref="Process"/> needs after [start, end): <see cref="ContextFrames"/> for the
+    /// gates (their smoothing looks both ways); for the causal speech estimator only the frame overlap
+    /// plus its initial noise frames (which a run starting at the signal's start reads): 3 072 at 16 kHz.
+    /// </summary>
+    public int ContextAfterFrames => _speech is null ? ContextFrames : (_n / _hop + _options.Speech.InitialNoiseFrames) * _hop;
 
     /// <summary>Mask smoothing half-widths (n_f bins, n_t frames); 0, 0 when off.</summary>
     public (int Bins, int Frames) SmoothingRadius => (_smoother?.FrequencyRadius ?? 0, _timeRadius);
@@ -206,7 +225,7 @@ public sealed class SpectralGate
 
     /// <summary>
     /// Gates signal frames [start, end) into <paramref name="output"/> ((end − start)·OutputChannels
-    /// interleaved values). The window must hold [start − ContextFrames, end + ContextFrames) ∩ signal.
+    /// interleaved values). The window must hold [start − ContextFrames, end + ContextAfterFrames) ∩ signal.
     /// Stationary needs <paramref name="signalMaxima"/> (this signal's merged maxima: the floor under
     /// its dB) and <paramref name="noise"/> (the merged profile of the noise source); the other modes
     /// need neither. start and end may lie anywhere in the signal (the output does not depend on
@@ -225,10 +244,14 @@ public sealed class SpectralGate
         var maskFirst = Math.Max(0, first - _timeRadius);
         var maskLast = Math.Min(grid.LastFrame, last + _timeRadius);
         var needFirst = Math.Max(0, maskFirst - _settlingFrames);
-        var needLast = Math.Min(grid.LastFrame, maskLast + _settlingFrames);
-        RequireCoverage(window, grid, needFirst, needLast, $"Process needs ContextFrames ({ContextFrames}) frames of context");
+        var needLast = _speech is null
+            ? Math.Min(grid.LastFrame, maskLast + _settlingFrames)
+            : Math.Min(grid.LastFrame, Math.Max(maskLast, needFirst + _options.Speech.InitialNoiseFrames - 1));
+        RequireCoverage(window, grid, needFirst, needLast, $"Process needs ContextFrames ({ContextFrames}) frames of context before and ContextAfterFrames ({ContextAfterFrames}) after");
         if (_options.Mode == DenoiseMode.NonStationary)
             ComputeNonStationaryMasks(window, grid, needFirst, needLast, maskFirst, maskLast);
+        if (_options.Mode == DenoiseMode.Speech)
+            RunSpeechUpTo(window, grid, needFirst, maskFirst);
 
         Array.Clear(_accumulator);
         var filled = maskFirst;
@@ -341,6 +364,9 @@ public sealed class SpectralGate
                     StationaryMask(re, im, _threshold.AsSpan(c * _bins, _bins), on, off, SlotMask(slot, c));
                 }
                 break;
+            case DenoiseMode.Speech:
+                for (var c = 0; c < _outputChannels; c++) SpeechStep(slot, c);
+                break;
             case DenoiseMode.NonStationary:
                 var perFrame = _outputChannels * _bins;
                 _store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame, perFrame)
@@ -435,6 +461,66 @@ public sealed class SpectralGate
                         _options.NonStationaryThresholdMultiplier, _options.NonStationarySigmoidSlope);
             }
         }
+    }
+
+    /// <summary>
+    /// Speech: starts the estimator's run at frame <paramref name="first"/> (the noise from the mean
+    /// power of its first frames) and steps it through the frames before <paramref name="until"/>,
+    /// whose gains are not needed; <see cref="FillRing"/> steps it on from there. A run that starts at
+    /// frame 0 is the whole-signal run; a chunk's starts ContextFrames earlier and has forgotten that by its first frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunSpeechUpTo(SignalWindow window, StftGrid grid, long first, long until)
+    {
+        var speech = _speech!;
+        var initialLast = Math.Min(first + _options.Speech.InitialNoiseFrames - 1, grid.LastFrame);
+        var count = (int)(initialLast - first + 1);
+        var sums = _initial;
+        Array.Clear(sums);
+        for (var m = first; m <= initialLast; m++)
+        {
+            Spectrum(window, grid, m, slot: 0);
+            for (var c = 0; c < _outputChannels; c++) AddPower(SlotRe(0, c), SlotIm(0, c), sums.AsSpan(c * _bins, _bins));
+        }
+        for (var c = 0; c < _outputChannels; c++)
+        {
+            _power.AsSpan().Clear();
+            for (var k = 0; k < _bins; k++) _power[k] = (float)(sums[c * _bins + k] / count);
+            speech.Begin(c, _power);
+        }
+        for (var m = first; m < until; m++)
+        {
+            Spectrum(window, grid, m, slot: 0);
+            for (var c = 0; c < _outputChannels; c++)
+            {
+                Power(SlotRe(0, c), SlotIm(0, c), _power);
+                speech.Step(c, _power, _speechGain);
+            }
+        }
+    }
+
+    /// <summary>Speech: one estimator step on the spectrum in ring slot <paramref name="slot"/>, its gains into the slot's mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SpeechStep(int slot, int c)
+    {
+        Power(SlotRe(slot, c), SlotIm(slot, c), _power);
+        _speech!.Step(c, _power, _speechGain);
+        var mask = SlotMask(slot, c);
+        for (var k = 0; k < mask.Length; k++) mask[k] = _speechGain[k];
+    }
+
+    /// <summary>power[k] = re[k]² + im[k]² in float for the bins; the padding past them stays 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Power(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power)
+    {
+        for (var k = 0; k < re.Length; k++) power[k] = (float)(re[k] * re[k] + im[k] * im[k]);
+    }
+
+    /// <summary>sum[k] += re[k]² + im[k]².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPower(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> sum)
+    {
+        for (var k = 0; k < re.Length; k++) sum[k] += re[k] * re[k] + im[k] * im[k];
     }
 
     /// <summary>target[k] = √(re[k]² + im[k]²).</summary>
@@ -534,6 +620,12 @@ public sealed class SpectralGate
     private ReadOnlySpan<double> GainOf(StftGrid grid, long f, int c)
     {
         if (_options.Mode == DenoiseMode.Off) return _band;
+        if (_options.Mode == DenoiseMode.Speech)
+        {
+            if (_band is null) return SlotMask(SlotOf(f), c);
+            Multiply(SlotMask(SlotOf(f), c), _band, _mask);
+            return _mask;
+        }
         var mask = _mask.AsSpan();
         mask.Clear();
         // Time pass: frames outside the whole signal are the zero boundary, so they are left out.

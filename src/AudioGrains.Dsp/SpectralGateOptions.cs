@@ -42,6 +42,9 @@ public sealed record SpectralGateOptions
     /// <summary>Non-stationary: slope of the sigmoid (sigmoid_slope_nonstationary).</summary>
     public double NonStationarySigmoidSlope { get; init; } = 10;
 
+    /// <summary>Speech mode: the estimator's settings (<see cref="SpeechEnhancerOptions"/>). The gate's Strength, thresholds and mask smoothing do not apply to it.</summary>
+    public SpeechEnhancerOptions Speech { get; init; } = SpeechEnhancerOptions.Defaults;
+
     /// <summary>Lower edge of the voice band in Hz; null is no lower limit.</summary>
     public double? BandLowHz { get; init; }
 
@@ -68,6 +71,8 @@ public sealed record SpectralGateOptions
         if (!(double.IsFinite(TimeConstantSeconds) && TimeConstantSeconds > 0)) throw Bad($"TimeConstantSeconds {TimeConstantSeconds} must be finite and > 0.");
         if (!double.IsFinite(NonStationaryThresholdMultiplier)) throw Bad($"NonStationaryThresholdMultiplier {NonStationaryThresholdMultiplier} must be finite.");
         if (!(double.IsFinite(NonStationarySigmoidSlope) && NonStationarySigmoidSlope > 0)) throw Bad($"NonStationarySigmoidSlope {NonStationarySigmoidSlope} must be finite and > 0.");
+        if (Speech is null) throw Bad("Speech must be set (SpeechEnhancerOptions.Defaults for the defaults).");
+        Speech.Validated();
         var nyquist = sampleRate / 2.0;
         if (BandLowHz is { } low && !(double.IsFinite(low) && low > 0 && low < nyquist))
             throw Bad($"BandLowHz {low} must be in (0, {nyquist}) Hz.");

@@ -40,7 +40,7 @@ public sealed record JobDocument
     public double TruePeak { get; init; }
     public required string OutputFormat { get; init; }
 
-    /// <summary>off, stationary or nonstationary.</summary>
+    /// <summary>off, stationary, nonstationary or speech.</summary>
     public required string Denoise { get; init; }
 
     /// <summary>The loudness before and after, once completed.</summary>
@@ -101,6 +101,7 @@ public sealed record JobDocument
     {
         NoiseReduction.Stationary => "stationary",
         NoiseReduction.NonStationary => "nonstationary",
+        NoiseReduction.Speech => "speech",
         _ => "off",
     };
 

@@ -41,7 +41,8 @@ public sealed class JobForm
                 "off" or "none" => NoiseReduction.Off,
                 "stationary" => NoiseReduction.Stationary,
                 "nonstationary" or "non-stationary" => NoiseReduction.NonStationary,
-                _ => throw Invalid($"denoise \"{Printable(mode)}\" is not one of off, stationary, nonstationary"),
+                "speech" => NoiseReduction.Speech,
+                _ => throw Invalid($"denoise \"{Printable(mode)}\" is not one of off, stationary, nonstationary, speech"),
             };
         }
         var options = d with

@@ -42,6 +42,29 @@ public sealed class NoiseReductionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Speech_output_does_not_depend_on_the_chunk_size()
+    {
+        // Chunks of 5 s (4.8 s on the 0.4 s grid: 76 800 samples), 30 s and 600 s (one chunk: the whole-file pass).
+        var input = await NoisySpeechAsync(68);
+        var outputs = new Dictionary<string, float[]>();
+        foreach (var seconds in new[] { "5", "30", "600" })
+        {
+            var path = _dir.File($"speech-{seconds}.wav");
+            var report = await CliProcess.JsonAsync("normalize", input, "-o", path, "--denoise", "speech", "--chunk-seconds", seconds);
+            Assert.Equal("speech", report.GetProperty("applied").GetProperty("denoise").GetString());
+            outputs[seconds] = WavFile.Read(path).Samples;
+        }
+        foreach (var (seconds, chunkFrames) in new[] { ("5", 76800L), ("30", 480000L) })
+        {
+            var differing = outputs[seconds].Zip(outputs["600"]).Count(p => p.First != p.Second);
+            var snr = SeamSnr.ByDistance(outputs["600"], outputs[seconds], 16000, chunkFrames);
+            output.WriteLine($"speech, {seconds} s chunks against one chunk: {differing} of {outputs["600"].Length} samples differ; " +
+                             string.Join(", ", snr.Select(kv => $"{kv.Key} {kv.Value:F1} dB")));
+            Assert.All(snr, kv => Assert.True(kv.Value >= 90, $"{seconds} s chunks, {kv.Key}: {kv.Value:F1} dB"));
+        }
+    }
+
+    [Fact]
     public async Task Stationary_mode_lifts_speech_over_pauses()
     {
         // Clean speech after 3 s of silence, then stationary pink-ish noise mixed in at 5 dB SNR over the speech;

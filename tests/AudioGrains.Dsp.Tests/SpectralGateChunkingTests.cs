@@ -14,7 +14,8 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
     private static readonly int[] ChunkHops = [100, 25, 1, 7, 200, 50, 3, 75];
 
     public static TheoryData<string> Setups =>
-        ["stationary", "stationary-band", "stationary-clip", "stereo-stationary", "centre-stationary-band", "off-band", "off-centre", "stationary-100ms", "off-band-anywhere"];
+        ["stationary", "stationary-band", "stationary-clip", "stereo-stationary", "centre-stationary-band", "off-band", "off-centre", "stationary-100ms", "off-band-anywhere",
+         "stereo-speech", "centre-speech-band"];
 
     [Theory]
     [MemberData(nameof(Setups))]
@@ -31,6 +32,9 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
             "off-centre" => (new SpectralGateOptions { Mode = DenoiseMode.Off, CentreExtraction = true }, 2, false),
             "stationary-100ms" => (new SpectralGateOptions(), 1, false),
             "off-band-anywhere" => (new SpectralGateOptions { Mode = DenoiseMode.Off, BandLowHz = 80, BandHighHz = 7600 }, 1, false),
+            // The speech estimator's runs all start at frame 0 on a 12 s signal (40 s of convergence span): bit-identical too.
+            "stereo-speech" => (new SpectralGateOptions { Mode = DenoiseMode.Speech }, 2, false),
+            "centre-speech-band" => (new SpectralGateOptions { Mode = DenoiseMode.Speech, CentreExtraction = true, BandLowHz = 80, BandHighHz = 7600 }, 2, false),
             _ => throw new ArgumentOutOfRangeException(nameof(setup)),
         };
         const int frames = 12 * Rate + 77; // the signal ends off the hop grid
@@ -66,10 +70,12 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Equal(0, differing);
     }
 
-    [Fact]
-    public void NonStationaryChunksAreAbove90DbInEverySeamBin()
+    [Theory]
+    [InlineData(DenoiseMode.NonStationary)]
+    [InlineData(DenoiseMode.Speech)]
+    public void RecursiveModesAreAbove90DbInEverySeamBin(DenoiseMode mode)
     {
-        var gate = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
+        var gate = new SpectralGate(new SpectralGateOptions { Mode = mode }, Rate, 1);
         const int chunk = 30 * Rate; // the pipeline's default chunk
         const int frames = 150 * Rate + 1000;
         var starts = new List<long>();
@@ -109,9 +115,22 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         for (var b = 0; b < 4; b++)
         {
             var snr = 10 * Math.Log10(signal[b] / error[b]);
-            output.WriteLine($"non-stationary, context {gate.ContextFrames} frames ({gate.ContextFrames / (double)Rate:F1} s): {names[b]}: SNR {snr:F1} dB");
+            output.WriteLine($"{mode}, context {gate.ContextFrames} frames ({gate.ContextFrames / (double)Rate:F1} s): {names[b]}: SNR {snr:F1} dB");
             Assert.True(snr >= 90, $"{names[b]}: SNR {snr:F1} dB");
         }
+    }
+
+    [Fact]
+    public void SpeechChunksWithinTheConvergenceSpanOfTheStartAreBitIdentical()
+    {
+        // Every run of these chunks starts at frame 0, as the whole pass does, so the arithmetic is the same;
+        // the tiny first chunks read only ContextAfterFrames after them, which must still hold the initial noise frames.
+        const int frames = 6 * Rate + 77;
+        var x = GateSignals.Programme(Rate, frames / (double)Rate, seed: 61, 300, 4000);
+        var gate = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech, BandLowHz = 80 }, Rate, 1);
+        var whole = new Pass(gate, x, null);
+        var chunked = new Pass(gate, x, null, [0, 100, 356, 1000, 5000, 16000, 40000, 90000]);
+        Assert.Equal(whole.Output, chunked.Output);
     }
 
     [Fact]
@@ -122,6 +141,10 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         var nonStationary = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.NonStationary }, Rate, 1);
         Assert.Equal(443904, nonStationary.ContextFrames); // (4 + 3 + 1727) hops: 27.7 s
         output.WriteLine($"non-stationary context: {nonStationary.ContextFrames} frames = {nonStationary.ContextFrames / (double)Rate:F2} s");
+        var speech = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1);
+        Assert.Equal((4 + 2500) * 256, speech.ContextFrames); // 40 s + the frame overlap
+        Assert.Equal((4 + 8) * 256, speech.ContextAfterFrames); // causal: the frame overlap and the initial noise frames
+        Assert.Equal(nonStationary.ContextFrames, nonStationary.ContextAfterFrames);
     }
 
     [Fact]
@@ -254,7 +277,8 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
             var context = gate.ContextFrames;
             foreach (var (s, e) in ranges)
             {
-                var window = Window(x, channels, total, s - context, e + context);
+                // Exactly the context the gate asks for: ContextFrames before, ContextAfterFrames after.
+                var window = Window(x, channels, total, s - context, e + gate.ContextAfterFrames);
                 gate.Process(window, s, e, _maxima, _noise, Output.AsSpan((int)s * gate.OutputChannels, (int)(e - s) * gate.OutputChannels));
             }
         }

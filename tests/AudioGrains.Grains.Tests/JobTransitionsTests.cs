@@ -36,6 +36,7 @@ public sealed class JobTransitionsTests
         Assert.Equal([JobPhase.Queued, JobPhase.Probing, JobPhase.Decoding, JobPhase.Analyzing, JobPhase.Processing, JobPhase.Encoding, JobPhase.Assembling, JobPhase.Completed],
             Walk(StateFor(new NormalizeOptions { Denoise = NoiseReduction.Stationary, OutputFormat = "opus" })));
         Assert.DoesNotContain(JobPhase.Analyzing, Walk(StateFor(new NormalizeOptions { Denoise = NoiseReduction.NonStationary })));
+        Assert.DoesNotContain(JobPhase.Analyzing, Walk(StateFor(new NormalizeOptions { Denoise = NoiseReduction.Speech })));
     }
 
     [Fact]

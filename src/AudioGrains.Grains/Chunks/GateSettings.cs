@@ -12,6 +12,7 @@ public static class GateSettings
         {
             NoiseReduction.Stationary => DenoiseMode.Stationary,
             NoiseReduction.NonStationary => DenoiseMode.NonStationary,
+            NoiseReduction.Speech => DenoiseMode.Speech,
             _ => DenoiseMode.Off,
         },
         Strength = gate.Strength,

@@ -103,14 +103,14 @@ public static class SpectralChunkProcessor
     }
 
     /// <summary>
-    /// Reads and high-passes the frames a range needs: [from − context − warm-up, to + context) within the signal.
+    /// Reads and high-passes the frames a range needs: [from − context − warm-up, to + context after) within the signal.
     /// The warm-up only settles the high-pass and is left out of the window the gate sees.
     /// </summary>
     private static async Task<WindowData> ReadWindowAsync(ChunkSlice work, IBlobStore blobs, SpectralGate gate, long from, long to, CancellationToken ct)
     {
         var warmUp = work.HighPassHz is null ? 0 : ChunkPlan.PreRollFramesFor(work.SampleRate);
         var first = Math.Max(0, from - gate.ContextFrames - warmUp);
-        var last = Math.Min(work.TotalFrames, to + gate.ContextFrames);
+        var last = Math.Min(work.TotalFrames, to + gate.ContextAfterFrames);
         var bytesPerFrame = work.Channels * sizeof(float);
         await using var pcm = await blobs.OpenReadAsync(work.PcmKey, first * bytesPerFrame, (last - first) * bytesPerFrame, ct).ConfigureAwait(false);
         var samples = PcmWindow.Read(pcm, last - first, work.Channels, ct);

@@ -1,0 +1,90 @@
+namespace AudioGrains.Dsp;
+
+/// <summary>
+/// Settings of the <c>speech</c> noise reduction (<see cref="SpeechEnhancer"/>): the MMSE log-spectral
+/// amplitude gain (Ephraim and Malah 1985) with a decision-directed a-priori SNR, fed by the
+/// speech-presence-probability noise tracker of Gerkmann and Hendriks (2012). The defaults are the
+/// papers' values, except the gain floor and the convergence span, which are this implementation's.
+/// </summary>
+public sealed record SpeechEnhancerOptions
+{
+    /// <summary>Every setting at its default.</summary>
+    public static SpeechEnhancerOptions Defaults { get; } = new();
+
+    /// <summary>
+    /// The frame step the per-frame weights below are given for: 16 ms (hop 256 at 16 kHz). At another
+    /// step each weight w becomes w^(step / 16 ms), which keeps its time constant.
+    /// </summary>
+    public const double ReferenceFrameSeconds = 0.016;
+
+    /// <summary>
+    /// Decision-directed weight of the previous frame's clean-speech estimate (Ephraim–Malah's α), per
+    /// 16 ms frame (<see cref="ReferenceFrameSeconds"/>). The
+    /// paper's 0.98 is for 50 % overlap; at this STFT's 75 % overlap, 0.95 measured better (SI-SDR on
+    /// pink noise at 10 dB: +4.3 dB against +3.6 dB).
+    /// </summary>
+    public double DecisionDirectedWeight { get; init; } = 0.95;
+
+    /// <summary>Floor of the a-priori SNR, dB: the lowest SNR the gain believes in (−25 dB: Cappé 1994).</summary>
+    public double MinimumPrioriSnrDb { get; init; } = -25;
+
+    /// <summary>Floor of the gain, dB: no bin is pulled down further (keeps residual noise natural, not "musical").</summary>
+    public double MinimumGainDb { get; init; } = -20;
+
+    /// <summary>Noise tracker: the a-priori SNR assumed when speech is present, dB (Gerkmann–Hendriks: 15).</summary>
+    public double PresenceSnrDb { get; init; } = 15;
+
+    /// <summary>Noise tracker: prior probability of speech presence (0.5: the likelihood ratio alone decides).</summary>
+    public double PresencePrior { get; init; } = 0.5;
+
+    /// <summary>
+    /// Noise tracker: weight of the previous noise power in its recursive average, per 16 ms frame. The paper's 0.8 is
+    /// per 16 ms frame at 50 % overlap; here frames come every 16 ms with 75 % overlap, and 0.95
+    /// (a time constant of 0.3 s) gave a steadier estimate: SI-SDR on pink noise +0.5 to +1.7 dB.
+    /// </summary>
+    public double NoiseSmoothing { get; init; } = 0.95;
+
+    /// <summary>Noise tracker: weight of the previous value in the smoothed presence probability that detects stagnation, per 16 ms frame.</summary>
+    public double PresenceSmoothing { get; init; } = 0.9;
+
+    /// <summary>Noise tracker: when the smoothed presence probability exceeds this, the probability is capped here, so the noise estimate cannot freeze.</summary>
+    public double StagnationLimit { get; init; } = 0.99;
+
+    /// <summary>
+    /// Weight the gain by the tracker's speech presence probability p, G = G_LSA^p · G_min^(1 − p), as
+    /// OM-LSA does (Cohen 2001): bins the tracker holds for noise go down to the floor, which removes
+    /// the residual noise plain LSA leaves (measured on pink noise alone: −13 dB instead of −11 dB).
+    /// </summary>
+    public bool PresenceWeightedGain { get; init; } = true;
+
+    /// <summary>Frames whose mean power starts the noise estimate where a run begins (the signal's start, or a chunk's context).</summary>
+    public int InitialNoiseFrames { get; init; } = 8;
+
+    /// <summary>
+    /// Audio a chunk runs the estimator over before its first output frame, so that its recursions
+    /// forget where they began (seconds). Measured, 4.8 s chunks against one whole pass, SNR in every
+    /// seam-distance bin: espeak-ng speech over pink noise 20 dB down (speech keeps the tracker's
+    /// presence high for long, so its noise estimate moves slowly): 65 dB with 20 s, 91 dB with 30 s,
+    /// ≥ 124 dB with 40 s; the gate's seam programme: ≥ 100 dB with 20 s. There is no bound for every
+    /// signal (a tone held for minutes keeps the tracker away from its noise for as long).
+    /// </summary>
+    public double ConvergenceSeconds { get; init; } = 40;
+
+    /// <summary>This instance when every setting is usable; otherwise an <see cref="ArgumentException"/> naming the bad value.</summary>
+    public SpeechEnhancerOptions Validated()
+    {
+        if (!(DecisionDirectedWeight is >= 0 and < 1)) throw Bad($"DecisionDirectedWeight {DecisionDirectedWeight} must be in [0, 1).");
+        if (!(MinimumPrioriSnrDb is >= -60 and <= 0)) throw Bad($"MinimumPrioriSnrDb {MinimumPrioriSnrDb} must be in [-60, 0] dB.");
+        if (!(MinimumGainDb is >= -80 and <= 0)) throw Bad($"MinimumGainDb {MinimumGainDb} must be in [-80, 0] dB.");
+        if (!(PresenceSnrDb is >= 0 and <= 40)) throw Bad($"PresenceSnrDb {PresenceSnrDb} must be in [0, 40] dB.");
+        if (!(PresencePrior is > 0 and < 1)) throw Bad($"PresencePrior {PresencePrior} must be in (0, 1).");
+        if (!(NoiseSmoothing is >= 0 and < 1)) throw Bad($"NoiseSmoothing {NoiseSmoothing} must be in [0, 1).");
+        if (!(PresenceSmoothing is >= 0 and < 1)) throw Bad($"PresenceSmoothing {PresenceSmoothing} must be in [0, 1).");
+        if (!(StagnationLimit is > 0 and < 1)) throw Bad($"StagnationLimit {StagnationLimit} must be in (0, 1).");
+        if (InitialNoiseFrames < 1) throw Bad($"InitialNoiseFrames {InitialNoiseFrames} must be at least 1.");
+        if (!(ConvergenceSeconds is >= 0 and <= 600)) throw Bad($"ConvergenceSeconds {ConvergenceSeconds} must be in [0, 600].");
+        return this;
+    }
+
+    private static ArgumentException Bad(string message) => new($"Invalid speech enhancer options: {message}");
+}
