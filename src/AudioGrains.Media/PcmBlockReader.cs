@@ -20,10 +20,12 @@ internal static class PcmBlockReader
     private const int BufferCount = 4;
 
     /// <summary>
-    /// After a short read the reader waits this long, so the pipe fills up: ffmpeg writes one packet (a few KB) per write,
-    /// and waking for each one cost more CPU than the copy (an hour of 44.1 kHz stereo is 150,000 packets).
+    /// After a short read the reader waits this long, so the pipe fills up rather than waking the reader for every 32 KB
+    /// write. Short, because ffmpeg fills the 1 MiB pipe in about 2 ms and then waits: decoding 1 h of AAC to a null
+    /// sink took 3.58 s with 0.5 ms, 3.57 s with 1 ms, 4.26 s with 2 ms, 5.66 s with 4 ms, 3.74 s without a pause
+    /// (ffmpeg alone, 16 kHz output only: 2.65 s).
     /// </summary>
-    private static readonly TimeSpan ShortReadPause = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan ShortReadPause = TimeSpan.FromMicroseconds(500);
     private const int ShortReadBytes = 256 * 1024;
 
     /// <summary>The pipe's kernel buffer is raised to this (Linux's default cap for unprivileged processes), so ffmpeg can write through the pause.</summary>
