@@ -290,11 +290,13 @@ invocation+="${extra[*]:+ -- ${extra[*]}}"
   echo '```'
   echo "# bare: decode, downmix, resample"
   q "${bare_cmd[@]}"; echo
-  echo "# loudnorm pass 1 (measure)"
-  q "${ln1_cmd[@]}"; echo
-  echo "# loudnorm pass 2 (apply)"
-  if ((${#ln2_cmd[@]})); then q "${ln2_cmd[@]}"; echo
-  else echo "(not run: pass 1 gave no measurements)"; fi
+  if ((loudnorm)); then
+    echo "# loudnorm pass 1 (measure)"
+    q "${ln1_cmd[@]}"; echo
+    echo "# loudnorm pass 2 (apply)"
+    if ((${#ln2_cmd[@]})); then q "${ln2_cmd[@]}"; echo
+    else echo "(not run: pass 1 gave no measurements)"; fi
+  fi
   echo "# audiograins: decode, stationary denoise, 80 Hz high-pass, -23 LUFS, 16 kHz mono Opus"
   q "${ag_cmd[@]}"; echo
   echo "# audiograins: defaults (-23 LUFS), 16 kHz mono WAV"
