@@ -7,7 +7,7 @@
 #   bench/chaos.sh                                  # 3 trials of kill9, random seed (printed)
 #   bench/chaos.sh --trials 50 --seed 7 --faults kill9
 #   bench/chaos.sh --trials 10 --faults sigterm,redis3,redis15,redis60,s3,allsilos
-#   bench/chaos.sh --jobs 3 --seconds 240 --budget 1800 --storage folder
+#   bench/chaos.sh --jobs 3 --seconds 600 --budget 1800 --storage folder
 #
 # Faults: kill9 (kill -9 of a random silo, then a replacement starts), sigterm (SIGTERM of a random silo, then a
 # replacement), redisN (kill -9 of Redis, restarted on its AOF after N s), s3 (s3rver restarted on its data),
@@ -22,7 +22,7 @@ cd "$repo_root"
 # shellcheck source=bench/lib.sh
 source "$repo_root/bench/lib.sh"   # say, die
 
-trials=3 seed="" faults="kill9" jobs=3 seconds=240 budget=1800 trial_timeout=240 storage=""
+trials=3 seed="" faults="kill9" jobs=3 seconds=600 budget=1800 trial_timeout=240 storage=""
 while (($#)); do
   case "$1" in
     --trials) trials="${2:?}"; shift 2 ;;
@@ -116,7 +116,7 @@ for ((t = 1; t <= trials; t++)); do
   ((SECONDS - started < budget)) || { say "budget of $budget s spent: stopping after $run trials"; break; }
   RANDOM=$((seed + t))
   fault="${fault_list[RANDOM % ${#fault_list[@]}]}"
-  delay=$((1 + RANDOM % 6))
+  delay=$((RANDOM % 4))
   ids=() kind_of=()
   for ((j = 0; j < jobs; j++)); do
     k=$(((t + j) % ${#kinds[@]}))
