@@ -200,14 +200,16 @@ public sealed class PcmDecoderTests : IDisposable
     {
         var input = await MediaFactory.ToneAsync(_folder.File("long.wav"), 48000, 2, 20);
         var info = await _probe.ProbeAsync(input, new MediaLimits(), CancellationToken.None);
-        var decoder = new PcmDecoder(MediaFactory.Options with { MinimumTimeout = TimeSpan.FromSeconds(1), TimeoutSecondsPerMediaSecond = 0 });
+        var decoder = new PcmDecoder(MediaFactory.Options with { MinimumTimeout = TimeSpan.FromSeconds(3), TimeoutSecondsPerMediaSecond = 0 });
         int? pid = null;
 
         var error = await Assert.ThrowsAsync<AudioGrainsException>(() =>
             decoder.DecodeAsync(input, info, new PcmFormat(16000, 1), _folder.File("long.pcm"), _ =>
             {
                 pid ??= ChildProcesses.FindByArgument(_folder.Path);
-                Thread.Sleep(100); // a slow consumer (about 12 s in all): ffmpeg blocks on the pipe
+                // A slow consumer: the 7.7 MB native stream comes in about eight 1 MiB blocks, about 8 s in all,
+                // while ffmpeg blocks on the full pipe and buffers; the deadline is 3 s.
+                Thread.Sleep(1000);
             }, CancellationToken.None));
 
         Assert.Equal(ErrorCodes.Timeout, error.Code);
