@@ -63,7 +63,6 @@ public static class AudioGrainsServices
         // A cancelled chunk or segment call completes only once its grain has seen the cancellation, so a cancelled
         // pass knows its work has stopped before the job deletes what that work wrote.
         services.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
-        services.TryAddSingleton<JobStateBreaker>();
         // Jobs of a silo declared dead resume at once, not at their next reminder tick.
         services.AddHostedService<Registry.DeadSiloRecovery>();
         services.TryAddSingleton(sp => new SiloIdentity(

@@ -24,7 +24,6 @@ public sealed partial class JobGrain(
     JobObservers observer,
     IOptions<ProcessingOptions> options,
     SiloIdentity silo,
-    JobStateBreaker stateBreaker,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     private const string PulseReminder = "job-pulse";
@@ -372,9 +371,7 @@ public sealed partial class JobGrain(
     {
         try
         {
-            // Through the silo's breaker on the state store: while it keeps failing, this fails at once and the job
-            // waits in its backoff instead of in a timeout.
-            await stateBreaker.Breaker.ExecuteAsync(_ => WriteAsync(), CancellationToken.None);
+            await WriteAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
