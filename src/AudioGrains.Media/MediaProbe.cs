@@ -28,6 +28,22 @@ public sealed partial class MediaProbe
     {
         limits.Validated();
         var input = InputFile.Require(path, displayName);
+        ct.ThrowIfCancellationRequested();
+        if (HeaderProbe.TryRead(input.FullPath) is { } simple)
+        {
+            if (simple.Channels > limits.MaxChannels) throw MediaErrors.TooManyChannels(input.FileName, simple.Channels, limits.MaxChannels);
+            if (simple.DurationSeconds > limits.MaxDurationSeconds) throw MediaErrors.TooLong(input.FileName, simple.DurationSeconds, limits.MaxDurationSeconds);
+            return simple;
+        }
+        return await FfprobeAsync(input, limits, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What ffprobe says, for every input (the header reading above aside); tests compare the two.</summary>
+    internal Task<MediaInfo> FfprobeAsync(string path, MediaLimits limits, CancellationToken ct) =>
+        FfprobeAsync(InputFile.Require(path), limits.Validated(), ct);
+
+    private async Task<MediaInfo> FfprobeAsync(InputFile input, MediaLimits limits, CancellationToken ct)
+    {
         using var report = await ReadReportAsync(input, ct).ConfigureAwait(false);
         var root = report.RootElement;
 
