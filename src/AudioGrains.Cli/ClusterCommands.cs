@@ -10,7 +10,7 @@ namespace AudioGrains.Cli;
 public static class ClusterCommands
 {
     private static Option<string> ClusterOption() =>
-        new("--cluster") { Description = "redis://HOST:PORT (Redis membership) or HOST:PORT[,HOST:PORT] (gateways)", Required = true };
+        new("--cluster") { Description = "redis://HOST:PORT (Redis membership), redis://HOST:PORT[,HOST:PORT...],serviceName=NAME (Redis through Sentinel) or HOST:PORT[,HOST:PORT] (gateways)", Required = true };
 
     public static Command Submit()
     {

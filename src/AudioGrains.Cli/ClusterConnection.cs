@@ -8,8 +8,10 @@ using Serilog.Events;
 namespace AudioGrains.Cli;
 
 /// <summary>
-/// A connection to a running cluster for the cluster verbs: `--cluster redis://HOST:PORT` (Redis membership) or
-/// `--cluster HOST:PORT[,HOST:PORT]` (gateway endpoints).
+/// A connection to a running cluster for the cluster verbs: `--cluster redis://HOST:PORT` (Redis membership),
+/// `--cluster redis://SENTINEL:PORT[,SENTINEL:PORT...],serviceName=NAME` (Redis through Sentinel: what follows
+/// redis:// is a StackExchange.Redis configuration string, as the silo's --redis) or `--cluster HOST:PORT[,HOST:PORT]`
+/// (gateway endpoints).
 /// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {

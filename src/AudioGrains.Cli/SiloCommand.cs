@@ -17,7 +17,7 @@ public static class SiloCommand
 {
     public static Command Create()
     {
-        var redis = new Option<string>("--redis") { Description = "Redis for membership, job state and reminders (HOST:PORT)", Required = true };
+        var redis = new Option<string>("--redis") { Description = "Redis for membership, job state and reminders: HOST:PORT, or through Sentinel HOST:PORT[,HOST:PORT...],serviceName=NAME", Required = true };
         var storage = new Option<string?>("--storage") { Description = "Blob store: a folder every silo mounts, or s3://BUCKET" };
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "S3 endpoint URL (with --storage s3://BUCKET); credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY" };
         var temp = new Option<string?>("--temp") { Description = "This silo's private temp folder (staged files for ffmpeg)" };

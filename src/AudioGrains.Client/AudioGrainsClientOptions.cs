@@ -5,7 +5,10 @@ namespace AudioGrains.Client;
 /// <summary>How a client finds the cluster. Bound from configuration (e.g. section "AudioGrains:Client") and validated.</summary>
 public sealed class AudioGrainsClientOptions
 {
-    /// <summary>Redis membership: a StackExchange.Redis configuration string ("127.0.0.1:6379"). Or use <see cref="Gateways"/>.</summary>
+    /// <summary>
+    /// Redis membership: a StackExchange.Redis configuration string, "127.0.0.1:6379", or through Sentinel
+    /// "10.0.0.1:26379,10.0.0.2:26379,serviceName=audiograins" (<see cref="RedisConfiguration"/>). Or use <see cref="Gateways"/>.
+    /// </summary>
     public string? Redis { get; set; }
 
     /// <summary>Static gateway endpoints ("127.0.0.1:30000"), when the cluster's membership is not read from Redis.</summary>
@@ -30,6 +33,8 @@ public sealed class AudioGrainsClientOptions
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Redis) == (Gateways.Count == 0)) yield return "name either Redis or Gateways (one of them)";
+        if (!string.IsNullOrWhiteSpace(Redis))
+            foreach (var problem in RedisConfiguration.Validate(Redis)) yield return problem;
         foreach (var gateway in Gateways)
             if (!IPEndPoint.TryParse(gateway, out var endpoint) || endpoint.Port == 0) yield return $"gateway \"{gateway}\" is not an IP:port";
         if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId)) yield return "ClusterId and ServiceId are required";

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace AudioGrains.Client;
 
@@ -31,7 +30,7 @@ public static class ClusterClientHosting
                 o.ServiceId = options.ServiceId;
             });
             if (!string.IsNullOrWhiteSpace(options.Redis))
-                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis));
+                client.UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration.Parse(options.Redis));
             else
                 client.UseStaticClustering([.. options.Gateways.Select(IPEndPoint.Parse)]);
             // The caller's trace (Activity.Current) goes with each call: a job's spans continue the request that submitted it.

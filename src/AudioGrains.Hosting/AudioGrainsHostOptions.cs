@@ -27,7 +27,10 @@ public sealed record AudioGrainsHostOptions
 
     public ClusterMode Mode { get; init; } = ClusterMode.Embedded;
 
-    /// <summary>StackExchange.Redis configuration string, e.g. "127.0.0.1:6379" (Redis mode).</summary>
+    /// <summary>
+    /// StackExchange.Redis configuration string (Redis mode): one Redis, "127.0.0.1:6379", or sentinels and the name they
+    /// monitor, "10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379,serviceName=audiograins" (docs/redis-sentinel.md).
+    /// </summary>
     public string? Redis { get; init; }
 
     public string ClusterId { get; init; } = "audiograins";
@@ -61,6 +64,8 @@ public sealed record AudioGrainsHostOptions
     public IEnumerable<string> Validate()
     {
         if (Mode == ClusterMode.Redis && string.IsNullOrWhiteSpace(Redis)) yield return "AudioGrains:Redis is required in Redis mode";
+        else if (Mode == ClusterMode.Redis)
+            foreach (var problem in AudioGrains.Client.RedisConfiguration.Validate(Redis!)) yield return $"AudioGrains:Redis: {problem}";
         if (SiloPort is < 0 or > 65535) yield return $"AudioGrains:SiloPort {SiloPort} is not a port";
         if (GatewayPort is < 0 or > 65535) yield return $"AudioGrains:GatewayPort {GatewayPort} is not a port";
         if (!System.Net.IPAddress.TryParse(Address, out _)) yield return $"AudioGrains:Address \"{Address}\" is not an IP address";

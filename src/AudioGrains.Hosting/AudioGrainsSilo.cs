@@ -10,9 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using StackExchange.Redis;
+using Orleans.Persistence;
 
 namespace AudioGrains.Hosting;
 
@@ -79,11 +80,26 @@ public static class AudioGrainsSilo
             }
             else
             {
-                var redis = ConfigurationOptions.Parse(host.Redis!);
                 silo.ConfigureEndpoints(IPAddress.Parse(host.Address), host.SiloPort, host.GatewayPort, listenOnAnyHostAddress: false);
-                silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
-                silo.AddRedisGrainStorage(JobStorage.Name, o => o.ConfigurationOptions = redis.Clone());
-                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+                // One Redis connection for the three providers and readiness: one Redis, or the primary Sentinel names.
+                services.AddSingleton(sp => new SiloRedisConnection(host.Redis!, sp.GetRequiredService<ILogger<SiloRedisConnection>>()));
+                silo.UseRedisClustering(_ => { });
+                services.AddOptions<RedisClusteringOptions>().Configure<SiloRedisConnection>((o, redis) =>
+                {
+                    o.ConfigurationOptions = redis.Options;
+                    o.CreateMultiplexer = _ => redis.ForProviderAsync();
+                });
+                silo.AddRedisGrainStorage(JobStorage.Name, (OptionsBuilder<RedisStorageOptions> storage) => storage.Configure<SiloRedisConnection>((o, redis) =>
+                {
+                    o.ConfigurationOptions = redis.Options;
+                    o.CreateMultiplexer = _ => redis.ForProviderAsync();
+                }));
+                silo.UseRedisReminderService(_ => { });
+                services.AddOptions<RedisReminderTableOptions>().Configure<SiloRedisConnection>((o, redis) =>
+                {
+                    o.ConfigurationOptions = redis.Options;
+                    o.CreateMultiplexer = _ => redis.ForProviderAsync();
+                });
                 // Every silo of a cluster feeds the dashboard (grain and silo statistics); gateways serve it (/dashboard).
                 silo.AddDashboard(o => o.HideTrace = true);
                 silo.UseAudioGrainsKubernetesHosting(config, host);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using StackExchange.Redis;
 
 namespace AudioGrains.Hosting;
 
@@ -28,7 +27,7 @@ public static class SiloReadiness
         checks.Add(new HealthCheckRegistration("ffmpeg", sp => new FfmpegCheck(sp.GetRequiredService<IOptions<FfmpegOptions>>().Value),
             HealthStatus.Unhealthy, [Tag], TimeSpan.FromSeconds(10)));
         if (host.Mode == ClusterMode.Redis)
-            checks.Add(new HealthCheckRegistration("redis", _ => new RedisCheck(host.Redis!), HealthStatus.Unhealthy, [Tag], TimeSpan.FromSeconds(5)));
+            checks.Add(new HealthCheckRegistration("redis", sp => new RedisCheck(sp.GetRequiredService<SiloRedisConnection>()), HealthStatus.Unhealthy, [Tag], TimeSpan.FromSeconds(5)));
         return checks;
     }
 }
@@ -81,32 +80,13 @@ internal sealed class FfmpegCheck(FfmpegOptions ffmpeg) : IHealthCheck
     }
 }
 
-internal sealed class RedisCheck(string configuration) : IHealthCheck
+/// <summary>The silo's own Redis connection answers a ping: the one its membership, job state and reminders use.</summary>
+internal sealed class RedisCheck(SiloRedisConnection redis) : IHealthCheck
 {
-    private static readonly SemaphoreSlim Connecting = new(1, 1);
-    private static ConnectionMultiplexer? _redis;
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        var redis = await ConnectAsync();
-        var rtt = await redis.GetDatabase().PingAsync();
+        var connection = await redis.ConnectAsync();
+        var rtt = await connection.GetDatabase().PingAsync();
         return HealthCheckResult.Healthy($"ping {rtt.TotalMilliseconds:F1} ms");
-    }
-
-    private async Task<ConnectionMultiplexer> ConnectAsync()
-    {
-        if (_redis is { } connected) return connected;
-        await Connecting.WaitAsync();
-        try
-        {
-            var options = ConfigurationOptions.Parse(configuration);
-            options.AbortOnConnectFail = false;
-            options.ConnectTimeout = 3000;
-            return _redis ??= await ConnectionMultiplexer.ConnectAsync(options);
-        }
-        finally
-        {
-            Connecting.Release();
-        }
     }
 }

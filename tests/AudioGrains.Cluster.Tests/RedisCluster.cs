@@ -9,14 +9,19 @@ namespace AudioGrains.Cluster.Tests;
 
 /// <summary>
 /// A real cluster on this machine: redis-server (membership, grain storage, reminders) and N silo
-/// processes sharing one blob folder, plus an Orleans client in the test process.
+/// processes sharing one blob folder, plus an Orleans client in the test process. The Redis is its own
+/// redis-server, or one the test started (<see cref="StartOnAsync"/>: a sentinel set, say).
 /// </summary>
 public sealed class RedisCluster : IAsyncDisposable
 {
     private readonly TempFolder _dir = new();
     private IHost? _clientHost;
 
+    /// <summary>The cluster's own redis-server; null when the test gave the Redis (<see cref="StartOnAsync"/>).</summary>
     public RedisServer Redis { get; private set; } = null!;
+
+    /// <summary>How the silos and the client reach Redis (a StackExchange.Redis configuration string).</summary>
+    public string RedisConfiguration { get; private set; } = null!;
 
     public List<SiloProcess> Silos { get; } = [];
 
@@ -37,7 +42,14 @@ public sealed class RedisCluster : IAsyncDisposable
     /// With <paramref name="s3"/>, the blobs live in its bucket and the silos share no folder (each has its own temp
     /// folder). <paramref name="clientServices"/> adds to the test's client (a call filter that counts, say).
     /// </summary>
-    public static async Task<RedisCluster> StartAsync(int silos, S3Server? s3, Action<IServiceCollection>? clientServices, params string[] siloConfiguration)
+    public static Task<RedisCluster> StartAsync(int silos, S3Server? s3, Action<IServiceCollection>? clientServices, params string[] siloConfiguration) =>
+        StartAsync(silos, redis: null, s3, clientServices, siloConfiguration);
+
+    /// <summary>A cluster on a Redis the test started and stops (<paramref name="redis"/>: its configuration string).</summary>
+    public static Task<RedisCluster> StartOnAsync(string redis, int silos, params string[] siloConfiguration) =>
+        StartAsync(silos, redis, s3: null, clientServices: null, siloConfiguration);
+
+    private static async Task<RedisCluster> StartAsync(int silos, string? redis, S3Server? s3, Action<IServiceCollection>? clientServices, string[] siloConfiguration)
     {
         var cluster = new RedisCluster();
         if (s3 is not null)
@@ -50,17 +62,18 @@ public sealed class RedisCluster : IAsyncDisposable
             ];
         }
         Directory.CreateDirectory(cluster.DataDirectory);
-        cluster.Redis = await RedisServer.StartAsync();
+        if (redis is null) cluster.Redis = await RedisServer.StartAsync();
+        cluster.RedisConfiguration = redis ?? cluster.Redis.ConnectionString;
         // The first silo creates the membership table; the others join it.
         string[] PerSilo() => s3 is null ? siloConfiguration
             : [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}")}"];
-        cluster.Silos.Add(await SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, PerSilo()));
+        cluster.Silos.Add(await SiloProcess.StartAsync(cluster.RedisConfiguration, cluster.DataDirectory, PerSilo()));
         var rest = await Task.WhenAll(Enumerable.Range(1, silos - 1)
-            .Select(_ => SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, PerSilo())));
+            .Select(_ => SiloProcess.StartAsync(cluster.RedisConfiguration, cluster.DataDirectory, PerSilo())));
         cluster.Silos.AddRange(rest);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.AddAudioGrainsClient(cluster.Redis.ConnectionString);
+        builder.AddAudioGrainsClient(cluster.RedisConfiguration);
         clientServices?.Invoke(builder.Services);
         cluster._clientHost = builder.Build();
         await cluster._clientHost.StartAsync();

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace AudioGrains.Testing;
 
-/// <summary>A real redis-server on a free loopback port, without persistence, stopped on dispose.</summary>
+/// <summary>A real redis-server on a free loopback port (by default without persistence), stopped on dispose.</summary>
 public sealed class RedisServer : IDisposable
 {
     private readonly Process _process;
@@ -18,7 +18,16 @@ public sealed class RedisServer : IDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    public bool HasExited => _process.HasExited;
+
+    public static Task<RedisServer> StartAsync() =>
+        StartAsync(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]);
+
+    /// <summary>
+    /// redis-server on a free loopback port with <paramref name="arguments"/> (a config file first, flags after, as
+    /// redis-server takes them): a replica, a sentinel (<c>--sentinel</c>), a server with its AOF in a folder.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(IEnumerable<string> arguments)
     {
         var port = FreePorts.Next();
         var info = new ProcessStartInfo("redis-server")
@@ -27,8 +36,9 @@ public sealed class RedisServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
-            info.ArgumentList.Add(a);
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--port");
+        info.ArgumentList.Add(port.ToString());
         Process process;
         try
         {
@@ -61,11 +71,25 @@ public sealed class RedisServer : IDisposable
         throw new InvalidOperationException($"redis-server did not start on port {port}");
     }
 
+    /// <summary>A command through redis-cli, its reply as text ("INFO replication", "SENTINEL replicas NAME").</summary>
+    public async Task<string> CommandAsync(params string[] command)
+    {
+        var result = await ProcessRunner.RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", Port.ToString(), .. command], TimeSpan.FromSeconds(10));
+        return result.ExitCode == 0 ? result.StandardOutput : throw new InvalidOperationException($"redis-cli {string.Join(' ', command)}: {result.StandardError}");
+    }
+
     /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hung or partitioned Redis.</summary>
     public void Pause() => Signal("-STOP");
 
     /// <summary>Lets a paused server go on (SIGCONT), with everything it held.</summary>
     public void Resume() => Signal("-CONT");
+
+    /// <summary>SIGKILL: the server dies with no goodbye to its clients or replicas.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(true);
+        _process.WaitForExit(5000);
+    }
 
     private void Signal(string signal)
     {
