@@ -61,6 +61,25 @@ public sealed class FanOutTests
     }
 
     [Fact]
+    public async Task A_failed_checkpoint_ends_the_pass_with_its_own_error_and_is_not_a_failed_try_of_the_item()
+    {
+        var bitmap = CompletionBitmap.For(4);
+        var tries = new int[4];
+        var failures = 0;
+        var checkpoints = 0;
+        var e = await Assert.ThrowsAsync<JobStateUnavailableException>(() => Create(inFlight: 1).RunAsync("j", WorkKind.Process,
+            Enumerable.Range(0, 4).ToList(), bitmap,
+            (i, _) => { Interlocked.Increment(ref tries[i]); return Task.FromResult(Done(i)); }, _ => { },
+            () => Interlocked.Increment(ref checkpoints) == 2 ? throw new JobStateUnavailableException(new IOException("store down")) : Task.CompletedTask,
+            (_, _, _) => Interlocked.Increment(ref failures), CancellationToken.None));
+
+        Assert.Equal("store down", e.InnerException!.Message);
+        Assert.Equal([1, 1, 0, 0], tries);     // the item whose checkpoint failed was not run again
+        Assert.Equal(0, failures);             // and no try was counted against it
+        Assert.Equal(2, CompletionBitmap.Count(bitmap));
+    }
+
+    [Fact]
     public async Task An_item_out_of_tries_fails_the_pass_with_its_own_error_and_stops_the_others()
     {
         var bitmap = CompletionBitmap.For(10);

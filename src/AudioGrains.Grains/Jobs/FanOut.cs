@@ -40,12 +40,7 @@ public sealed class FanOut(IOptions<ProcessingOptions> options, ILogger<FanOut> 
                             var outcome = await call(index, stop.Token).ConfigureAwait(true);
                             CompletionBitmap.Set(completed, index);
                             onCompleted(outcome);
-                            if (lastCheckpoint.Elapsed >= settings.CheckpointInterval)
-                            {
-                                lastCheckpoint.Restart();
-                                await checkpoint().ConfigureAwait(true);
-                            }
-                            return;
+                            break;
                         }
                         catch (Exception e) when (!stop.IsCancellationRequested && attempt < settings.MaxChunkAttempts)
                         {
@@ -55,6 +50,13 @@ public sealed class FanOut(IOptions<ProcessingOptions> options, ILogger<FanOut> 
                                 kind, index, jobId, attempt, delay.TotalMilliseconds, e.Message);
                             await Task.Delay(delay, stop.Token).ConfigureAwait(true);
                         }
+                    }
+                    // Outside the tries: a checkpoint that fails is the state store's failure, not this item's (the item is
+                    // done); it ends the pass, and the job waits for its store without counting a try.
+                    if (lastCheckpoint.Elapsed >= settings.CheckpointInterval)
+                    {
+                        lastCheckpoint.Restart();
+                        await checkpoint().ConfigureAwait(true);
                     }
                 }
                 finally
