@@ -126,8 +126,8 @@ public sealed class PcmDecoder
     /// <summary>
     /// The first audio stream as it is, for the native sink on stdout. Not flushed after every packet (ffmpeg's default
     /// for a pipe): 32 KB writes instead of one per packet took the decode of 1 h of AAC with both outputs from 5.86 to
-    /// 5.18 s, and with <see cref="PcmBlockReader"/>'s pause after short reads to 4.68 s (4.2-4.5 s with the native
-    /// stream to /dev/null).
+    /// 5.18 s; with <see cref="PcmBlockReader"/>'s reader thread, 1 MiB pipe and short pause after short reads the decode
+    /// step is 1.5x ffmpeg's bare decode (docs/benchmarks.md, issue 10).
     /// </summary>
     private void NativeOutput(FFMpegOutputOptions output, MediaInfo info) =>
         PcmOutput(output.WithMap(0, StreamType.Audio, 0).WithCustomArgument(FfmpegCommandLine.Join("-flush_packets", "0")), info.NativeFormat);

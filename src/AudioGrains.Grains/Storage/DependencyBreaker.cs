@@ -59,9 +59,6 @@ public sealed class DependencyBreaker
 
     public string Dependency { get; }
 
-    /// <summary>True while calls fail fast.</summary>
-    public bool IsOpen => _open;
-
     public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
         await _pipeline.ExecuteAsync(static async (c, token) => await c(token).ConfigureAwait(false), call, ct).ConfigureAwait(false);
 
