@@ -52,8 +52,14 @@ public sealed class RedisCluster : IAsyncDisposable
         Directory.CreateDirectory(cluster.DataDirectory);
         cluster.Redis = await RedisServer.StartAsync();
         // The first silo creates the membership table; the others join it.
-        string[] PerSilo() => s3 is null ? siloConfiguration
-            : [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}")}"];
+        // On S3 each silo has a private temp folder, its S3 upload buffers inside it (as scripts/cluster does).
+        string[] PerSilo()
+        {
+            if (s3 is null) return siloConfiguration;
+            var temp = cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}");
+            cluster.SiloTempFolders.Add(temp);
+            return [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={temp}", $"--AudioGrains:S3:TempDirectory={Path.Combine(temp, "s3")}"];
+        }
         cluster.Silos.Add(await SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, PerSilo()));
         var rest = await Task.WhenAll(Enumerable.Range(1, silos - 1)
             .Select(_ => SiloProcess.StartAsync(cluster.Redis.ConnectionString, cluster.DataDirectory, PerSilo())));
@@ -68,6 +74,9 @@ public sealed class RedisCluster : IAsyncDisposable
         cluster.Grains = cluster._clientHost.Services.GetRequiredService<IClusterClient>();
         return cluster;
     }
+
+    /// <summary>On S3: each silo's private temp folder, in the order of <see cref="Silos"/> at the start.</summary>
+    public List<string> SiloTempFolders { get; } = [];
 
     /// <summary>The bucket's store when the cluster runs on S3.</summary>
     public S3BlobStore? S3Store { get; private set; }
