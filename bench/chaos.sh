@@ -115,9 +115,24 @@ restart_redis() {
   local pid=$!
   sed -i "s/^redis_pid=.*/redis_pid=$pid/" "$state/cluster.env"
 }
-set_faults() {  # set_faults JSON: the silos' faults (an "AudioGrains:Faults" section), read within their 4 s poll
+# set_faults JSON DESCRIPTION: the silos' faults (an "AudioGrains:Faults" section); returns once every live silo has
+# logged DESCRIPTION as its faults (they poll the file every 4 s).
+set_faults() {
   printf '{ "AudioGrains": { "Faults": %s } }\n' "$1" >"$faults_file.tmp" && mv -f "$faults_file.tmp" "$faults_file"
-  sleep 5
+  local until=$((SECONDS + 30)) f k last all
+  while ((SECONDS < until)); do
+    all=1
+    for f in "$state"/silos/*.env; do
+      [[ -e "$f" ]] && (source "$f"; kill -0 "$pid" 2>/dev/null) || continue
+      k="${f##*/}"; k="${k%.env}"
+      last="$( (grep -F '"@mt":"Fault injection on this silo' "$state/silo-$k.log" 2>/dev/null || true) | tail -n 1 | sed -n 's/.*"Faults":"\([^"]*\)".*/\1/p')"
+      # No line yet: the silo has made no chunk yet, and its fault injector reads the file's contents when it is made.
+      [[ -z "$last" || "$last" == "$2" ]] || all=0
+    done
+    ((all)) && return 0
+    sleep 0.5
+  done
+  say "warning: not every silo reported the faults \"$2\" within 30 s"
 }
 job_json() {  # job_json ID: the CLI's status document
   dotnet "$dll" status "$1" --cluster "$redis_url" --json 2>/dev/null || echo '{}'
@@ -125,7 +140,7 @@ job_json() {  # job_json ID: the CLI's status document
 # recomputed ID: chunks of the job computed more than once, from the silos' compact JSON logs ("Processed chunk" lines
 # of the processing pass).
 recomputed() {
-  cat "$state"/silo-*.log 2>/dev/null | grep -F '"@mt":"Processed chunk' | grep -F "\"JobId\":\"$1\"" | grep -F '"Pass":"Process"' \
+  { cat "$state"/silo-*.log 2>/dev/null | grep -F '"@mt":"Processed chunk' | grep -F "\"JobId\":\"$1\"" | grep -F '"Pass":"Process"' || true; } \
     | sed -n 's/.*"Chunk":\([0-9]*\).*/\1/p' | sort | uniq -d | wc -l
 }
 wait_terminal() {  # wait_terminal ID...: until every job has ended or the trial's time is up
@@ -156,9 +171,9 @@ for ((t = 1; t <= trials; t++)); do
   fault="${fault_list[RANDOM % ${#fault_list[@]}]}"
   delay=$((RANDOM % 4))
   case "$fault" in
-    chunk-transient) set_faults '{ "Chunk": 1, "ChunkFailures": 2 }'; delay=0 ;;
-    chunk-permanent) set_faults '{ "Chunk": 1, "ChunkAlwaysFails": true }'; delay=0 ;;
-    chunk-slow) set_faults '{ "Chunk": 1, "ChunkDelay": "00:02:00", "ChunkDelayedTries": 1 }'; delay=0 ;;
+    chunk-transient) set_faults '{ "Chunk": 1, "ChunkFailures": 2 }' "chunk 1 fails 2 times per job"; delay=0 ;;
+    chunk-permanent) set_faults '{ "Chunk": 1, "ChunkAlwaysFails": true }' "chunk 1 always fails"; delay=0 ;;
+    chunk-slow) set_faults '{ "Chunk": 1, "ChunkDelay": "00:02:00", "ChunkDelayedTries": 1 }' "chunk 1 delayed 120 s on 1 tries per job"; delay=0 ;;
   esac
   ids=() kind_of=()
   for ((j = 0; j < jobs; j++)); do
@@ -226,7 +241,7 @@ for ((t = 1; t <= trials; t++)); do
     done
     note="dead-lettered naming chunk 1: $dead / ${#ids[@]}"
     ((dead == ${#ids[@]})) || ok=0
-    set_faults '{}'
+    set_faults '{}' none
     for id in "${ids[@]}"; do dotnet "$dll" retry "$id" --cluster "$redis_url" >/dev/null 2>>"$work/retry.log" || ok=0; done
     wait_terminal "${ids[@]}" || done_s=""
     [[ -n "$done_s" ]] && done_s=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
@@ -250,7 +265,7 @@ for ((t = 1; t <= trials; t++)); do
     again=0; for id in "${ids[@]}"; do again=$((again + $(recomputed "$id"))); done
     note="${note:+$note; }chunks computed twice: $again"
     ((again == 0)) || ok=0
-    set_faults '{}'
+    set_faults '{}' none
   fi
   if [[ "$fault" == fulltmp ]]; then
     left="$(find "$tmpfs_dir" -type f | wc -l)"
@@ -263,6 +278,11 @@ for ((t = 1; t <= trials; t++)); do
   [[ -n "$moved" ]] && progress_s+=("$moved")
   rows+=("| $t | $fault | $target | $delay | $same / ${#ids[@]}$( ((insufficient)) && echo " (+$insufficient insufficient-disk)") | ${moved:--} | ${done_s:-timeout} | $( ((ok)) && echo pass || echo "**fail**") |")
   say "trial $t: $fault ($target) after ${delay} s: ${same}/${#ids[@]} identical, progress +${moved:--} s, done +${done_s:-timeout} s"
+  # The trial's jobs are deleted: a submission of the same input and options joins a job that still lives (the job
+  # index), so the next trial's jobs would be these, already done.
+  for id in "${ids[@]}"; do
+    for p in $(http_ports); do curl -s -o /dev/null -m 10 -X DELETE "http://127.0.0.1:$p/jobs/$id" && break; done
+  done
   # Every trial starts with 3 silos and Redis up.
   cluster scale 3 >/dev/null 2>&1 || true
 done
