@@ -8,10 +8,17 @@
 #   bench/chaos.sh --trials 50 --seed 7 --faults kill9
 #   bench/chaos.sh --trials 10 --faults sigterm,redis3,redis15,redis60,s3,allsilos
 #   bench/chaos.sh --jobs 3 --seconds 600 --budget 1800 --storage folder
+#   bench/chaos.sh --trials 4 --seed 11 --faults chunk-transient,chunk-permanent,chunk-slow,fulltmp --seconds 120
 #
 # Faults: kill9 (kill -9 of a random silo, then a replacement starts), sigterm (SIGTERM of a random silo, then a
 # replacement), redisN (kill -9 of Redis, restarted on its AOF after N s), s3 (s3rver restarted on its data),
 # allsilos (kill -9 of every silo, then 3 new ones). The trial's randomness (fault, silo, moment) comes from the seed.
+# Injected by configuration (docs/fault-injection.md; the silos poll a faults file, so these are set before the
+# jobs are submitted): chunk-transient (chunk 1 of every job fails twice), chunk-permanent (chunk 1 always fails: every
+# job must be dead-lettered naming it; the fault is lifted and each job retried with `audiograins retry`),
+# chunk-slow (chunk 1's first try waits 120 s, past the cluster's 30 s chunk timeout). For the chunk faults every chunk
+# must also be computed at most once (from the silos' logs). fulltmp: a 64 KB tmpfs over a random silo's temp folder
+# (root and S3 storage); each job completes or fails with insufficient-disk, and nothing is left in the tmpfs.
 # Bounded: each trial ends after --trial-timeout s (default 240); the run stops starting trials after --budget s.
 # Output: a markdown table (also bench/out/chaos-<timestamp>.md) and the lines "trials: N, passed: P".
 # Exit: 0 every trial passed; 1 a trial failed; 2 bad usage or the setup failed.
@@ -33,7 +40,7 @@ while (($#)); do
     --budget) budget="${2:?}"; shift 2 ;;
     --trial-timeout) trial_timeout="${2:?}"; shift 2 ;;
     --storage) storage="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,15 +51,23 @@ done
 [[ "$seed" =~ ^[0-9]+$ ]] || { echo "bench: --seed must be a number" >&2; exit 2; }
 IFS=, read -r -a fault_list <<<"$faults"
 for f in "${fault_list[@]}"; do
-  [[ "$f" =~ ^(kill9|sigterm|redis[0-9]+|s3|allsilos)$ ]] || { echo "bench: unknown fault '$f'" >&2; exit 2; }
+  [[ "$f" =~ ^(kill9|sigterm|redis[0-9]+|s3|allsilos|chunk-transient|chunk-permanent|chunk-slow|fulltmp)$ ]] || { echo "bench: unknown fault '$f'" >&2; exit 2; }
+  if [[ "$f" == fulltmp ]]; then
+    [[ "$storage" != folder ]] || { echo "bench: fulltmp needs S3 storage (a folder store stages nothing in the temp folders)" >&2; exit 2; }
+    [[ "$(id -u)" == 0 ]] || { echo "bench: fulltmp mounts a tmpfs: run as root" >&2; exit 2; }
+  fi
 done
 say "seed $seed; $trials trials of ${faults}; $jobs jobs per trial, ${seconds} s inputs"
 
 out_dir="$repo_root/bench/out"; mkdir -p "$out_dir"
 work="$(mktemp -d "$out_dir/chaos.XXXXXX")"
 export AUDIOGRAINS_CLUSTER_DIR="$work/cluster"
+# The chunk faults: every silo polls this file (AudioGrains:FaultsFile); "{}" is no fault. A chunk try may take 30 s.
+faults_file="$work/faults.json"; echo '{}' >"$faults_file"
+export AudioGrains__FaultsFile="$faults_file" AudioGrains__Processing__ChunkTimeout="00:00:30"
+tmpfs_dir=""
 cluster() { "$repo_root/scripts/cluster" "$@"; }
-cleanup() { cluster down --purge >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() { [[ -n "$tmpfs_dir" ]] && umount -l "$tmpfs_dir" 2>/dev/null; cluster down --purge >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$repo_root/scripts/audiograins" --help >/dev/null || die "the CLI could not be built"
 dll="$repo_root/src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll"
@@ -100,6 +115,44 @@ restart_redis() {
   local pid=$!
   sed -i "s/^redis_pid=.*/redis_pid=$pid/" "$state/cluster.env"
 }
+# set_faults JSON DESCRIPTION: the silos' faults (an "AudioGrains:Faults" section); returns once every live silo has
+# logged DESCRIPTION as its faults (they poll the file every 4 s).
+set_faults() {
+  printf '{ "AudioGrains": { "Faults": %s } }\n' "$1" >"$faults_file.tmp" && mv -f "$faults_file.tmp" "$faults_file"
+  local until=$((SECONDS + 30)) f k last all
+  while ((SECONDS < until)); do
+    all=1
+    for f in "$state"/silos/*.env; do
+      [[ -e "$f" ]] && (source "$f"; kill -0 "$pid" 2>/dev/null) || continue
+      k="${f##*/}"; k="${k%.env}"
+      last="$( (grep -F '"@mt":"Fault injection on this silo' "$state/silo-$k.log" 2>/dev/null || true) | tail -n 1 | sed -n 's/.*"Faults":"\([^"]*\)".*/\1/p')"
+      # No line yet: the silo has made no chunk yet, and its fault injector reads the file's contents when it is made.
+      [[ -z "$last" || "$last" == "$2" ]] || all=0
+    done
+    ((all)) && return 0
+    sleep 0.5
+  done
+  say "warning: not every silo reported the faults \"$2\" within 30 s"
+}
+job_json() {  # job_json ID: the CLI's status document
+  dotnet "$dll" status "$1" --cluster "$redis_url" --json 2>/dev/null || echo '{}'
+}
+# recomputed ID: chunks of the job computed more than once, from the silos' compact JSON logs ("Processed chunk" lines
+# of the processing pass).
+recomputed() {
+  { cat "$state"/silo-*.log 2>/dev/null | grep -F '"@mt":"Processed chunk' | grep -F "\"JobId\":\"$1\"" | grep -F '"Pass":"Process"' || true; } \
+    | sed -n 's/.*"Chunk":\([0-9]*\).*/\1/p' | sort | uniq -d | wc -l
+}
+wait_terminal() {  # wait_terminal ID...: until every job has ended or the trial's time is up
+  local id st all t_end=$((SECONDS + trial_timeout))
+  while ((SECONDS < t_end)); do
+    all=1
+    for id in "$@"; do read -r st _ < <(job_field "$id"); case "$st" in completed|failed|cancelled|expired) ;; *) all=0 ;; esac; done
+    ((all)) && return 0
+    sleep 0.5
+  done
+  return 1
+}
 restart_s3() {
   local pid; pid="$(sed -n 's/^s3_pid=//p' "$state/cluster.env")"
   [[ -n "$pid" ]] || return 1
@@ -117,6 +170,11 @@ for ((t = 1; t <= trials; t++)); do
   RANDOM=$((seed + t))
   fault="${fault_list[RANDOM % ${#fault_list[@]}]}"
   delay=$((RANDOM % 4))
+  case "$fault" in
+    chunk-transient) set_faults '{ "Chunk": 1, "ChunkFailures": 2 }' "chunk 1 fails 2 times per job"; delay=0 ;;
+    chunk-permanent) set_faults '{ "Chunk": 1, "ChunkAlwaysFails": true }' "chunk 1 always fails"; delay=0 ;;
+    chunk-slow) set_faults '{ "Chunk": 1, "ChunkDelay": "00:02:00", "ChunkDelayedTries": 1 }' "chunk 1 delayed 120 s on 1 tries per job"; delay=0 ;;
+  esac
   ids=() kind_of=()
   for ((j = 0; j < jobs; j++)); do
     k=$(((t + j) % ${#kinds[@]}))
@@ -145,6 +203,13 @@ for ((t = 1; t <= trials; t++)); do
     allsilos)
       target="${#pids[@]} silos"; kill -9 "${pids[@]}"
       ( sleep 1; cluster scale 3 >/dev/null 2>&1 ) & ;;
+    chunk-transient) target="chunk 1 fails 2 times" ;;
+    chunk-permanent) target="chunk 1 always fails" ;;
+    chunk-slow) target="chunk 1 120 s once, timeout 30 s" ;;
+    fulltmp)
+      k="$(ls "$state/silos" | sed -n 's/\.env$//p' | sort -n | sed -n "$((RANDOM % 3 + 1))p")"
+      tmpfs_dir="$state/temp/silo-$k"; target="silo $k temp 64 KB"
+      mount -t tmpfs -o size=64k,mode=0700 tmpfs "$tmpfs_dir" ;;
   esac
   # Progress after the fault is the slowest job's: each job's first poll showing more progress (or its end) than at
   # the fault; the job the fault hit is the one that takes longest.
@@ -166,11 +231,29 @@ for ((t = 1; t <= trials; t++)); do
     sleep 0.5
   done
   wait 2>/dev/null || true
+  note=""
+  if [[ "$fault" == chunk-permanent && -n "$done_s" ]]; then
+    # Every job dead-lettered with its cause, naming the chunk; then the fault is lifted and an operator retries.
+    dead=0
+    for id in "${ids[@]}"; do
+      doc="$(job_json "$id")"
+      [[ "$doc" == *'"status":"failed"'* && "$doc" == *'"error_code":"processing-failed"'* && "$doc" == *'chunk 1 fails on every try'* ]] && dead=$((dead + 1))
+    done
+    note="dead-lettered naming chunk 1: $dead / ${#ids[@]}"
+    ((dead == ${#ids[@]})) || ok=0
+    set_faults '{}' none
+    for id in "${ids[@]}"; do dotnet "$dll" retry "$id" --cluster "$redis_url" >/dev/null 2>>"$work/retry.log" || ok=0; done
+    wait_terminal "${ids[@]}" || done_s=""
+    [[ -n "$done_s" ]] && done_s=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+  fi
+  insufficient=0
   for i in "${!ids[@]}"; do
     id="${ids[$i]}" k="${kind_of[$i]}"; IFS='|' read -r _ ext _ <<<"${kinds[$k]}"
     if dotnet "$dll" download "$id" -o "$work/out-$t-$i.$ext" --cluster "$redis_url" >/dev/null 2>>"$work/download.log" \
        && [[ "$(sha256sum "$work/out-$t-$i.$ext" | cut -d' ' -f1)" == "${reference[$k]}" ]]; then
       same=$((same + 1))
+    elif [[ "$fault" == fulltmp && "$(job_json "$id")" == *'"error_code":"insufficient-disk"'* ]]; then
+      insufficient=$((insufficient + 1))   # the documented other outcome of a full temp folder
     else
       read -r st _ < <(job_field "$id"); lost=$((lost + 1)); ok=0
       say "trial $t: job $id (kind $k) is $st, or its output differs"
@@ -178,10 +261,28 @@ for ((t = 1; t <= trials; t++)); do
     rm -f "$work/out-$t-$i.$ext"
   done
   [[ -n "$done_s" ]] || ok=0
+  if [[ "$fault" == chunk-* ]]; then
+    again=0; for id in "${ids[@]}"; do again=$((again + $(recomputed "$id"))); done
+    note="${note:+$note; }chunks computed twice: $again"
+    ((again == 0)) || ok=0
+    set_faults '{}' none
+  fi
+  if [[ "$fault" == fulltmp ]]; then
+    left="$(find "$tmpfs_dir" -type f | wc -l)"
+    note="insufficient-disk: $insufficient / ${#ids[@]}; files left in the tmpfs: $left"
+    ((left == 0)) || ok=0
+    umount -l "$tmpfs_dir"; tmpfs_dir=""
+  fi
+  [[ -n "$note" ]] && say "trial $t: $note"
   run=$((run + 1)); ((ok)) && passed=$((passed + 1))
   [[ -n "$moved" ]] && progress_s+=("$moved")
-  rows+=("| $t | $fault | $target | $delay | $same / ${#ids[@]} | ${moved:--} | ${done_s:-timeout} | $( ((ok)) && echo pass || echo "**fail**") |")
+  rows+=("| $t | $fault | $target | $delay | $same / ${#ids[@]}$( ((insufficient)) && echo " (+$insufficient insufficient-disk)") | ${moved:--} | ${done_s:-timeout} | $( ((ok)) && echo pass || echo "**fail**") |")
   say "trial $t: $fault ($target) after ${delay} s: ${same}/${#ids[@]} identical, progress +${moved:--} s, done +${done_s:-timeout} s"
+  # The trial's jobs are deleted: a submission of the same input and options joins a job that still lives (the job
+  # index), so the next trial's jobs would be these, already done.
+  for id in "${ids[@]}"; do
+    for p in $(http_ports); do curl -s -o /dev/null -m 10 -X DELETE "http://127.0.0.1:$p/jobs/$id" && break; done
+  done
   # Every trial starts with 3 silos and Redis up.
   cluster scale 3 >/dev/null 2>&1 || true
 done

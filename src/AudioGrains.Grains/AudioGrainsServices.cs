@@ -1,5 +1,6 @@
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Chunks;
+using AudioGrains.Grains.Faults;
 using AudioGrains.Grains.Jobs;
 using AudioGrains.Grains.Jobs.Phases;
 using AudioGrains.Grains.Storage;
@@ -49,7 +50,9 @@ public static class AudioGrainsServices
         services.TryAddSingleton<WorkMetrics>();
         services.TryAddSingleton<JobMetrics>();
         services.AddSingleton<IJobObserver>(sp => sp.GetRequiredService<JobMetrics>());
-        services.TryAddSingleton<IWorkInterceptor, NoWorkInterceptor>();
+        // Injected chunk faults (a test and chaos facility): none unless "AudioGrains:Faults" names some.
+        services.AddValidatedOptions<FaultOptions>(configuration, FaultOptions.Section, o => o.Validate());
+        services.TryAddSingleton<IWorkInterceptor, ChunkFaultInjector>();
         // Observers are added (AddSingleton<IJobObserver>) by whoever listens; the job tells them all through this.
         services.TryAddSingleton<JobObservers>();
         services.TryAddSingleton<InputIngestor>();

@@ -14,6 +14,13 @@ public sealed record ProcessingOptions
     /// <summary>Tries of one chunk before the step counts as failed.</summary>
     public int MaxChunkAttempts { get; init; } = 4;
 
+    /// <summary>
+    /// How long one try of a chunk or segment may take, waiting for a CPU slot on its silo included; then it is
+    /// cancelled and counts as a failed try (error code timeout). Below the calls' 10-minute response timeout, so a stuck
+    /// try ends with its own code, and far above what a chunk needs (a 30 s chunk takes about a second).
+    /// </summary>
+    public TimeSpan ChunkTimeout { get; init; } = TimeSpan.FromMinutes(8);
+
     /// <summary>Tries of one pipeline step before the job is dead-lettered.</summary>
     public int MaxJobAttempts { get; init; } = 3;
 
@@ -68,6 +75,7 @@ public sealed record ProcessingOptions
         if (MaxChunksInFlight < 1) yield return "MaxChunksInFlight must be at least 1";
         if (MaxChunkAttempts < 1) yield return "MaxChunkAttempts must be at least 1";
         if (MaxJobAttempts < 1) yield return "MaxJobAttempts must be at least 1";
+        if (ChunkTimeout <= TimeSpan.Zero || ChunkTimeout > TimeSpan.FromMinutes(10)) yield return "ChunkTimeout must be above 0 and at most 10 minutes (the calls' response timeout)";
         if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) yield return "retry delays must satisfy 0 <= RetryBaseDelay <= RetryMaxDelay";
         if (StateRetryMaxDelay < RetryBaseDelay) yield return "StateRetryMaxDelay must be at least RetryBaseDelay";
         if (CheckpointInterval < TimeSpan.Zero) yield return "CheckpointInterval must not be negative";

@@ -66,6 +66,7 @@ public static class SiloHost
     /// <summary>The silo, its logs and its telemetry: the same for a plain host and a web host.</summary>
     private static AudioGrainsHostOptions Compose(IHostApplicationBuilder builder)
     {
+        builder.Configuration.AddFaultsFile();
         var logging = OptionsBinding.Bind<LoggingOptions>(builder.Configuration, LoggingOptions.Section, o => o.Validate());
         builder.Services.AddSerilog((services, config) =>
             SiloLogging.Configure(config, logging, () => services.GetRequiredService<SiloIdentity>().Name, toStandardError: false));

@@ -37,18 +37,37 @@ public sealed partial class S3BlobStore
             }
         }
 
+        // An uncommitted write's bytes are dropped: a flush that fails here (the disk is full) must not keep the file.
         public void Dispose()
         {
-            _stream.Dispose();
-            _done = true;
-            FileSystemBlobStore.TryDelete(_temp);
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (IOException) when (!_done)
+            {
+            }
+            finally
+            {
+                _done = true;
+                FileSystemBlobStore.TryDelete(_temp);
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-            _done = true;
-            FileSystemBlobStore.TryDelete(_temp);
+            try
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException) when (!_done)
+            {
+            }
+            finally
+            {
+                _done = true;
+                FileSystemBlobStore.TryDelete(_temp);
+            }
         }
     }
 }

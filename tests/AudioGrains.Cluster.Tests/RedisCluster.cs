@@ -64,23 +64,49 @@ public sealed class RedisCluster : IAsyncDisposable
         Directory.CreateDirectory(cluster.DataDirectory);
         if (redis is null) cluster.Redis = await RedisServer.StartAsync();
         cluster.RedisConfiguration = redis ?? cluster.Redis.ConnectionString;
-        // The first silo creates the membership table; the others join it.
-        string[] PerSilo() => s3 is null ? siloConfiguration
-            : [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}")}"];
-        cluster.Silos.Add(await SiloProcess.StartAsync(cluster.RedisConfiguration, cluster.DataDirectory, PerSilo()));
-        var rest = await Task.WhenAll(Enumerable.Range(1, silos - 1)
-            .Select(_ => SiloProcess.StartAsync(cluster.RedisConfiguration, cluster.DataDirectory, PerSilo())));
-        cluster.Silos.AddRange(rest);
+        // On S3 each silo has a private temp folder, its S3 upload buffers inside it (as scripts/cluster does).
+        string[] PerSilo()
+        {
+            if (s3 is null) return siloConfiguration;
+            var temp = cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}");
+            cluster.SiloTempFolders.Add(temp);
+            return [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={temp}", $"--AudioGrains:S3:TempDirectory={Path.Combine(temp, "s3")}"];
+        }
+        try
+        {
+            // The first silo creates the membership table; the others join it.
+            cluster.Silos.Add(await SiloProcess.StartAsync(cluster.RedisConfiguration, cluster.DataDirectory, PerSilo()));
+            var rest = Enumerable.Range(1, silos - 1)
+                .Select(_ => SiloProcess.StartAsync(cluster.RedisConfiguration, cluster.DataDirectory, PerSilo())).ToList();
+            try
+            {
+                await Task.WhenAll(rest);
+            }
+            finally
+            {
+                // The silos that did start are stopped with the cluster, also when another did not.
+                cluster.Silos.AddRange(rest.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.AddAudioGrainsClient(cluster.RedisConfiguration);
-        clientServices?.Invoke(builder.Services);
-        cluster._clientHost = builder.Build();
-        await cluster._clientHost.StartAsync();
-        cluster.Client = cluster._clientHost.Services.GetRequiredService<AudioGrainsClient>();
-        cluster.Grains = cluster._clientHost.Services.GetRequiredService<IClusterClient>();
-        return cluster;
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.AddAudioGrainsClient(cluster.RedisConfiguration);
+            clientServices?.Invoke(builder.Services);
+            cluster._clientHost = builder.Build();
+            await cluster._clientHost.StartAsync();
+            cluster.Client = cluster._clientHost.Services.GetRequiredService<AudioGrainsClient>();
+            cluster.Grains = cluster._clientHost.Services.GetRequiredService<IClusterClient>();
+            return cluster;
+        }
+        catch
+        {
+            // A cluster that could not start leaves no Redis, silo or folder behind.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>On S3: each silo's private temp folder, in the order of <see cref="Silos"/> at the start.</summary>
+    public List<string> SiloTempFolders { get; } = [];
 
     /// <summary>The bucket's store when the cluster runs on S3.</summary>
     public S3BlobStore? S3Store { get; private set; }

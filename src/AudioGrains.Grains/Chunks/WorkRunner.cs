@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AudioGrains.Abstractions;
 using AudioGrains.Grains.Telemetry;
 
 namespace AudioGrains.Grains.Chunks;
@@ -6,7 +7,8 @@ namespace AudioGrains.Grains.Chunks;
 /// <summary>
 /// Where chunk and segment grains run their work: on the thread pool behind the silo's CPU limit, counted in
 /// <see cref="ChunkActivity"/> while it runs, after the <see cref="IWorkInterceptor"/>, under the call's cancellation,
-/// in a span of its own and timed in <see cref="WorkMetrics"/>.
+/// in a span of its own and timed in <see cref="WorkMetrics"/>. A write that found the disk full fails with the code
+/// insufficient-disk, naming the silo.
 /// </summary>
 public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, IWorkInterceptor interceptor, WorkMetrics metrics, SiloIdentity silo)
 {
@@ -33,7 +35,15 @@ public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, I
         {
             metrics.Failed(item.Kind);
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            if (IsDiskFull(e))
+                throw new AudioGrainsException(ErrorCodes.InsufficientDisk,
+                    $"no space left on silo {silo.Name}'s disk for {item.Kind.ToString().ToLowerInvariant()} {item.Index} of job {item.JobId}");
             throw;
         }
     }
+
+    /// <summary>A write that found the disk full: ENOSPC (28) as the HResult .NET gives an IOException on Unix, or its message elsewhere.</summary>
+    public static bool IsDiskFull(Exception e) =>
+        e is IOException io && (io.HResult == 28 || io.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+                                || io.HResult == unchecked((int)0x80070070));
 }

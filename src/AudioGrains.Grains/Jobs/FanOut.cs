@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AudioGrains.Abstractions;
 using AudioGrains.Grains.Chunks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,10 @@ public sealed class FanOut(IOptions<ProcessingOptions> options, ILogger<FanOut> 
 {
     /// <summary>How long a cancelled pass waits for its calls in flight to stop.</summary>
     public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>A try that outlived <see cref="ProcessingOptions.ChunkTimeout"/>: transient, retried like any failed try.</summary>
+    public static AudioGrainsException TimedOut(WorkKind kind, int index, TimeSpan timeout) =>
+        new(ErrorCodes.Timeout, $"{(kind == WorkKind.Encode ? "segment" : "chunk")} {index} ({kind.ToString().ToLowerInvariant()}) did not finish within {timeout.TotalSeconds:0.###} s");
 
     public async Task RunAsync(string jobId, WorkKind kind, IReadOnlyList<int> items, byte[] completed,
         Func<int, CancellationToken, Task<WorkOutcome>> call, Action<WorkOutcome> onCompleted, Func<Task> checkpoint,
@@ -35,9 +40,19 @@ public sealed class FanOut(IOptions<ProcessingOptions> options, ILogger<FanOut> 
                 {
                     for (var attempt = 1; ; attempt++)
                     {
+                        using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                        tryTimeout.CancelAfter(settings.ChunkTimeout);
                         try
                         {
-                            var outcome = await call(index, stop.Token).ConfigureAwait(true);
+                            WorkOutcome outcome;
+                            try
+                            {
+                                outcome = await call(index, tryTimeout.Token).ConfigureAwait(true);
+                            }
+                            catch (OperationCanceledException) when (tryTimeout.IsCancellationRequested && !stop.IsCancellationRequested)
+                            {
+                                throw TimedOut(kind, index, settings.ChunkTimeout);
+                            }
                             CompletionBitmap.Set(completed, index);
                             onCompleted(outcome);
                             break;
