@@ -53,7 +53,8 @@ public sealed class RedisSentinelSet : IDisposable
                     ""));
                 set._sentinels.Add(await RedisServer.StartAsync([config, "--sentinel"]));
             }
-            await set.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+            // A full sync waits 5 s (repl-diskless-sync-delay) and can take much longer on a loaded machine.
+            await set.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
             return set;
         }
         catch
@@ -74,7 +75,8 @@ public sealed class RedisSentinelSet : IDisposable
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            var inSync = (await Replica.CommandAsync("INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal);
+            var replication = await Replica.CommandAsync("INFO", "replication");
+            var inSync = replication.Contains("master_link_status:up", StringComparison.Ordinal);
             var sentinelsKnowAll = true;
             foreach (var sentinel in _sentinels)
             {
@@ -82,7 +84,8 @@ public sealed class RedisSentinelSet : IDisposable
                 sentinelsKnowAll &= master.GetValueOrDefault("num-slaves") == "1" && master.GetValueOrDefault("num-other-sentinels") == "2";
             }
             if (inSync && sentinelsKnowAll) return;
-            if (watch.Elapsed > timeout) throw new InvalidOperationException($"the sentinel set was not ready after {timeout} (replica in sync: {inSync})");
+            if (watch.Elapsed > timeout)
+                throw new InvalidOperationException($"the sentinel set was not ready after {timeout} (replica in sync: {inSync}, sentinels know all: {sentinelsKnowAll}); replica: {replication.ReplaceLineEndings(" ")}\n{SentinelLogs()}");
             await Task.Delay(200);
         }
     }

@@ -1,6 +1,6 @@
 using AudioGrains.Testing;
 
-namespace AudioGrains.Cluster.Tests;
+namespace AudioGrains.Reliability.Tests;
 
 /// <summary>A small tmpfs mounted over a folder (a silo's temp folder that fills up); lazily unmounted when disposed. Needs root.</summary>
 public sealed class TmpfsMount : IAsyncDisposable

@@ -1,8 +1,9 @@
 using AudioGrains.Abstractions;
+using AudioGrains.Cluster.Tests;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
 
-namespace AudioGrains.Cluster.Tests;
+namespace AudioGrains.Reliability.Tests;
 
 /// <summary>
 /// One silo of three (blobs on S3, so every file a silo writes goes through its own temp folder) has its temp folder on

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using AudioGrains.Abstractions;
+using AudioGrains.Cluster.Tests;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
 
-namespace AudioGrains.Cluster.Tests;
+namespace AudioGrains.Reliability.Tests;
 
 /// <summary>
 /// Redis, which holds every job's state, stops answering for 15 s in the middle of a job: the job neither stalls

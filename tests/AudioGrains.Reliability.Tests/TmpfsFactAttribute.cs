@@ -1,4 +1,4 @@
-namespace AudioGrains.Cluster.Tests;
+namespace AudioGrains.Reliability.Tests;
 
 /// <summary>A test that mounts a tmpfs: skipped, saying why, where that cannot be done.</summary>
 public sealed class TmpfsFactAttribute : FactAttribute

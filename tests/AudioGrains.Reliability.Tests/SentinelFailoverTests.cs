@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using AudioGrains.Abstractions;
+using AudioGrains.Cluster.Tests;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
 
-namespace AudioGrains.Cluster.Tests;
+namespace AudioGrains.Reliability.Tests;
 
 /// <summary>
 /// Redis without a single point of failure: the silos and the client reach Redis through three sentinels. kill -9 of
