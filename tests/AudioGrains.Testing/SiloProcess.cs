@@ -112,7 +112,8 @@ public sealed class SiloProcess : IDisposable
         process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var finished = await Task.WhenAny(silo._ready.Task, Task.Delay(TimeSpan.FromSeconds(60)), process.WaitForExitAsync());
+        // Generous: on a loaded 2-core machine (two test projects, each starting clusters) a silo has taken over a minute.
+        var finished = await Task.WhenAny(silo._ready.Task, Task.Delay(TimeSpan.FromSeconds(120)), process.WaitForExitAsync());
         if (finished != silo._ready.Task)
         {
             silo.Dispose();
