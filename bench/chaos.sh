@@ -143,6 +143,20 @@ recomputed() {
   { cat "$state"/silo-*.log 2>/dev/null | grep -F '"@mt":"Processed chunk' | grep -F "\"JobId\":\"$1\"" | grep -F '"Pass":"Process"' || true; } \
     | sed -n 's/.*"Chunk":\([0-9]*\).*/\1/p' | sort | uniq -d | wc -l
 }
+# recorded_recomputed ID: chunks the job had recorded complete when it resumed in its processing pass (the "resumed"
+# line lists them) that were computed more than once: a recorded chunk computed again. A chunk in flight at the fault,
+# not yet recorded, may be computed again; it is not counted.
+recorded_recomputed() {
+  local logs recorded
+  logs="$(cat "$state"/silo-*.log 2>/dev/null || true)"
+  recorded="$( { grep -F '"@mt":"Job {JobId} resumed' <<<"$logs" | grep -F "\"JobId\":\"$1\"" | grep -F '"Phase":"Processing"' || true; } \
+    | sed -n 's/.*"Completed":"\([0-9,-]*\)".*/\1/p' | tr ',' '\n' \
+    | awk -F- 'NF == 1 && $1 != "" { print $1 } NF == 2 { for (i = $1; i <= $2; i++) print i }' | sort -u)"
+  [[ -n "$recorded" ]] || { echo 0; return; }
+  comm -12 <(printf '%s\n' "$recorded") \
+    <( { grep -F '"@mt":"Processed chunk' <<<"$logs" | grep -F "\"JobId\":\"$1\"" | grep -F '"Pass":"Process"' || true; } \
+       | sed -n 's/.*"Chunk":\([0-9]*\).*/\1/p' | sort | uniq -d) | wc -l
+}
 wait_terminal() {  # wait_terminal ID...: until every job has ended or the trial's time is up
   local id st all t_end=$((SECONDS + trial_timeout))
   while ((SECONDS < t_end)); do
@@ -267,9 +281,14 @@ for ((t = 1; t <= trials; t++)); do
     ((again == 0)) || ok=0
     set_faults '{}' none
   fi
+  if [[ "$fault" != chunk-* ]]; then
+    again=0; for id in "${ids[@]}"; do again=$((again + $(recorded_recomputed "$id"))); done
+    note="${note:+$note; }recorded chunks computed again: $again"
+    ((again == 0)) || ok=0
+  fi
   if [[ "$fault" == fulltmp ]]; then
     left="$(find "$tmpfs_dir" -type f | wc -l)"
-    note="insufficient-disk: $insufficient / ${#ids[@]}; files left in the tmpfs: $left"
+    note="${note:+$note; }insufficient-disk: $insufficient / ${#ids[@]}; files left in the tmpfs: $left"
     ((left == 0)) || ok=0
     umount -l "$tmpfs_dir"; tmpfs_dir=""
   fi
