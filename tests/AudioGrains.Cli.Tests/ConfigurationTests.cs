@@ -13,7 +13,8 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public async Task Measure_runs_the_ffprobe_that_configuration_names()
     {
-        var input = await TestAudio.ToneAsync(_dir.File("tone.wav"), 2, 440, 0.3);
+        // An M4A: a WAV is read from its header, without ffprobe.
+        var input = await TestAudio.LavfiAsync(_dir.File("tone.m4a"), "sine=f=440:d=2", "-c:a", "aac");
         var result = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["AudioGrains__Ffmpeg__FfprobePath"] = _dir.File("no-such-ffprobe") },
             "measure", input);
         Assert.NotEqual(0, result.ExitCode);

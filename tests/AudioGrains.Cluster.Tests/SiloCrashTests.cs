@@ -34,7 +34,9 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var killedAt = DateTime.UtcNow;
         Assert.True(running.ChunksCompleted < running.ChunksTotal);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        // 1,700 chunks after the kill: about 70 s on S3 on a quiet 2-core machine, over 5 min while other test projects
+        // run their clusters beside this one. What is asserted is what was computed, not how fast.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
         var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
         Assert.Equal(JobPhase.Completed, final.Phase);
         output.WriteLine($"killed {running.Host} at {running.ChunksCompleted}/{running.ChunksTotal} chunks; completed on {final.Host} {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s later");
