@@ -139,6 +139,20 @@ public sealed class RedisCluster : IAsyncDisposable
     /// Polls the job until <paramref name="reached"/> holds (a test's moment to interrupt it); fails if the job ends
     /// first or <paramref name="timeout"/> passes, saying it never reached <paramref name="what"/>.
     /// </summary>
+    /// <summary>
+    /// The moment a fault test strikes: a job over <paramref name="seconds"/> of a 16 kHz tone with noise, in 1 s chunks
+    /// to WAV, started and followed until <paramref name="chunksDone"/> of its chunks are done.
+    /// </summary>
+    public async Task<(string Input, string JobId, JobStatus Running)> StartJobInOneSecondChunksAsync(int seconds, int chunksDone)
+    {
+        var input = await TestAudio.LavfiAsync(Files.File("long.wav"),
+            $"aevalsrc='0.1*sin(2*PI*330*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.02*(random(0)-0.5)':s=16000:d={seconds}", "-c:a", "pcm_s16le");
+        var jobId = Guid.NewGuid().ToString("N");
+        await Client.StartAsync(jobId, Stage(jobId, input, new NormalizeOptions { ChunkSeconds = 1, OutputFormat = "wav" }));
+        var running = await WaitUntilAsync(jobId, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= chunksDone, TimeSpan.FromMinutes(2), "its chunks");
+        return (input, jobId, running);
+    }
+
     public async Task<JobStatus> WaitUntilAsync(string jobId, Func<JobStatus, bool> reached, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -18,11 +18,7 @@ public sealed class StateStoreOutageTests(ITestOutputHelper output)
     {
         await using var cluster = await RedisCluster.StartAsync(3,
             "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
-        var input = await TestAudio.LavfiAsync(cluster.Files.File("long.wav"),
-            "aevalsrc='0.1*sin(2*PI*330*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.02*(random(0)-0.5)':s=16000:d=900", "-c:a", "pcm_s16le");
-        var jobId = Guid.NewGuid().ToString("N");
-        await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, new NormalizeOptions { ChunkSeconds = 1, OutputFormat = "wav" }));
-        await cluster.WaitUntilAsync(jobId, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= 30, TimeSpan.FromMinutes(2), "its chunks");
+        var (input, jobId, _) = await cluster.StartJobInOneSecondChunksAsync(seconds: 900, chunksDone: 30);
 
         cluster.Redis.Pause();
         await Task.Delay(TimeSpan.FromSeconds(15));

@@ -27,7 +27,9 @@ public sealed record FaultOptions
     /// <summary>How many tries of the chunk are delayed, per job, counted in this silo's memory; 0: every try.</summary>
     public int ChunkDelayedTries { get; init; }
 
-    public bool IsActive => Chunk is not null && (ChunkFailures > 0 || ChunkAlwaysFails || ChunkDelay > TimeSpan.Zero);
+    public bool IsActive => Chunk is not null && NamesAFault;
+
+    private bool NamesAFault => ChunkFailures > 0 || ChunkAlwaysFails || ChunkDelay > TimeSpan.Zero;
 
     public IEnumerable<string> Validate()
     {
@@ -36,7 +38,7 @@ public sealed record FaultOptions
         if (ChunkAlwaysFails && ChunkFailures > 0) yield return "Faults:ChunkAlwaysFails and Faults:ChunkFailures exclude each other";
         if (ChunkDelay < TimeSpan.Zero) yield return "Faults:ChunkDelay must not be negative";
         if (ChunkDelayedTries < 0) yield return "Faults:ChunkDelayedTries must not be negative";
-        if (Chunk is null && (ChunkFailures > 0 || ChunkAlwaysFails || ChunkDelay > TimeSpan.Zero)) yield return "a chunk fault needs Faults:Chunk";
+        if (Chunk is null && NamesAFault) yield return "a chunk fault needs Faults:Chunk";
     }
 
     public override string ToString() => !IsActive ? "none"
