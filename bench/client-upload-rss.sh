@@ -31,7 +31,7 @@ if [[ ! -s "$input" ]]; then
   ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "sine=frequency=300:sample_rate=44100:duration=$secs" \
     -ac 2 -c:a pcm_s16le "$input.partial.wav" && mv "$input.partial.wav" "$input"
 fi
-bytes=$(stat -c %s "$input")
+bytes=$(stat -L -c %s "$input")
 
 work="$(mktemp -d "$out_dir/upload-cluster.XXXXXX")"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }

@@ -6,16 +6,18 @@ using Microsoft.Extensions.Logging;
 
 // bench: upload one file through the client library alone and print the job id.
 //   dotnet AudioGrains.ClientUpload.dll REDIS_HOST:PORT FILE [BLOCK_BYTES]
+//   dotnet AudioGrains.ClientUpload.dll gateway=HOST:PORT FILE [BLOCK_BYTES]   (a static gateway instead of Redis membership)
 if (args.Length is < 2 or > 3)
 {
-    Console.Error.WriteLine("usage: AudioGrains.ClientUpload REDIS_HOST:PORT FILE [BLOCK_BYTES]");
+    Console.Error.WriteLine("usage: AudioGrains.ClientUpload REDIS_HOST:PORT|gateway=HOST:PORT FILE [BLOCK_BYTES]");
     return 2;
 }
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
 builder.Services.AddAudioGrainsClient(o =>
 {
-    o.Redis = args[0];
+    if (args[0].StartsWith("gateway=", StringComparison.Ordinal)) o.Gateways.Add(args[0]["gateway=".Length..]);
+    else o.Redis = args[0];
     if (args.Length == 3) o.BlockBytes = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
 });
 using var host = builder.Build();

@@ -7,8 +7,12 @@ namespace AudioGrains.Abstractions;
 /// </summary>
 public interface IUploadGrain : IGrainWithStringKey
 {
-    /// <summary>Stores one block; returns how many bytes from the start are now stored without a gap.</summary>
-    Task<long> WriteBlockAsync(UploadTarget target, long offset, byte[] data, CancellationToken ct = default);
+    /// <summary>
+    /// Stores one block; returns how many bytes from the start are now stored without a gap. The block is not copied
+    /// on the way (<see cref="ImmutableAttribute"/>): the caller must not change it until the call has returned, and
+    /// after a call that failed or timed out, not at all (its message may still be waiting to be sent).
+    /// </summary>
+    Task<long> WriteBlockAsync(UploadTarget target, long offset, [Immutable] byte[] data, CancellationToken ct = default);
 
     /// <summary>How many bytes from the start are stored without a gap.</summary>
     Task<long> GetReceivedAsync(UploadTarget target, CancellationToken ct = default);

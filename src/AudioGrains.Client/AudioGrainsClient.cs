@@ -197,7 +197,11 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
             {
                 var block = got == buffer.Length ? buffer : buffer[..got];
                 var offset = position;
-                await CallAsync(() => upload.WriteBlockAsync(target, offset, block, ct), ct);
+                var tries = 0;
+                await CallAsync(() => { tries++; return upload.WriteBlockAsync(target, offset, block, ct); }, ct);
+                // The block is sent without a copy; a try that failed may still hold it in a message not yet sent,
+                // so the next block goes into a new buffer.
+                if (tries > 1) buffer = new byte[buffer.Length];
             }
             position += got;
         }

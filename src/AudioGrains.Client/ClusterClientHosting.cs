@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Messaging;
 
 namespace AudioGrains.Client;
 
@@ -30,7 +31,7 @@ public static class ClusterClientHosting
                 o.ServiceId = options.ServiceId;
             });
             if (!string.IsNullOrWhiteSpace(options.Redis))
-                client.UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration.Parse(options.Redis));
+                client.Services.AddSingleton<IGatewayListProvider, RedisGatewayList>();
             else
                 client.UseStaticClustering([.. options.Gateways.Select(IPEndPoint.Parse)]);
             // The caller's trace (Activity.Current) goes with each call: a job's spans continue the request that submitted it.
