@@ -34,8 +34,22 @@ public sealed class RedisGatewayList(IOptions<AudioGrainsClientOptions> options,
     public async Task<IList<Uri>> GetGateways()
     {
         var redis = _redis ?? throw new InvalidOperationException("the gateway list was not initialized");
-        var entries = await redis.GetDatabase().HashGetAllAsync(MembershipKey(options.Value));
-        return [.. entries.Where(e => e.Name.StartsWith("S")).Select(e => GatewayOf(e.Value.ToString())).OfType<Uri>()];
+        var key = MembershipKey(options.Value);
+        var entries = await redis.GetDatabase().HashGetAllAsync(key);
+        var gateways = new List<Uri>();
+        foreach (var entry in entries.Where(e => e.Name.StartsWith("S")))
+        {
+            try
+            {
+                if (GatewayOf(entry.Value.ToString()) is { } uri) gateways.Add(uri);
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // A silo of another Orleans version may write another shape: say so rather than list no gateway.
+                throw new InvalidOperationException($"the membership entry {entry.Name} in Redis hash {key} is not in the shape this client reads: {e.Message}", e);
+            }
+        }
+        return gateways;
     }
 
     /// <summary>The hash the silos' membership table is kept in.</summary>
