@@ -17,12 +17,13 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
     public async Task Job_survives_the_death_of_its_silo_and_resumes_from_its_last_completed_chunk(string storage)
     {
         // One chunk in flight and a checkpoint after every chunk make the job long enough to kill
-        // mid-way and make "recorded complete" exact.
+        // mid-way and make "recorded complete" exact. 360 chunks: the kill comes after 100, and nothing of the job
+        // moves while its silo is dead, so the resumed job always has chunks left to do.
         using var s3 = storage == "s3" ? await S3Server.StartAsync() : null;
         await using var cluster = await RedisCluster.StartAsync(3, s3,
             "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
         var input = await TestAudio.LavfiAsync(cluster.Files.File("long.wav"),
-            "aevalsrc='0.1*sin(2*PI*330*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.02*(random(0)-0.5)':s=16000:d=1800", "-c:a", "pcm_s16le");
+            "aevalsrc='0.1*sin(2*PI*330*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.02*(random(0)-0.5)':s=16000:d=360", "-c:a", "pcm_s16le");
         var options = new NormalizeOptions { ChunkSeconds = 1, OutputFormat = "wav" };
         var jobId = Guid.NewGuid().ToString("N");
         await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
@@ -34,8 +35,8 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var killedAt = DateTime.UtcNow;
         Assert.True(running.ChunksCompleted < running.ChunksTotal);
 
-        // 1,700 chunks after the kill: about 70 s on S3 on a quiet 2-core machine, over 5 min while other test projects
-        // run their clusters beside this one. What is asserted is what was computed, not how fast.
+        // The limit is for a loaded machine (other test projects run their clusters beside this one): what is asserted
+        // is what was computed, not how fast.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
         var final = await cluster.Client.WaitAsync(jobId, pollInterval: TimeSpan.FromMilliseconds(500), ct: timeout.Token);
         Assert.Equal(JobPhase.Completed, final.Phase);
@@ -64,17 +65,17 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task Opus_encoding_survives_the_death_of_its_silo_and_encodes_no_recorded_segment_again()
     {
-        const int segmentSeconds = 20;
+        const int segmentSeconds = 20, inputSeconds = 400, segments = inputSeconds / segmentSeconds;
         await using var cluster = await RedisCluster.StartAsync(3,
             "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00",
             $"--AudioGrains:Processing:EncodeSegmentSeconds={segmentSeconds}");
         var input = await TestAudio.LavfiAsync(cluster.Files.File("talk.wav"),
-            "aevalsrc='0.2*sin(2*PI*(180+60*sin(2*PI*0.4*t))*t)*(0.5+0.5*sin(2*PI*3*t))+0.01*(random(0)-0.5)':s=16000:d=900", "-c:a", "pcm_s16le");
+            $"aevalsrc='0.2*sin(2*PI*(180+60*sin(2*PI*0.4*t))*t)*(0.5+0.5*sin(2*PI*3*t))+0.01*(random(0)-0.5)':s=16000:d={inputSeconds}", "-c:a", "pcm_s16le");
         var options = new NormalizeOptions { ChunkSeconds = 10, OutputFormat = "opus" };
         var jobId = Guid.NewGuid().ToString("N");
         await cluster.Client.StartAsync(jobId, cluster.Stage(jobId, input, options));
 
-        // Kill the job's silo in the middle of the encode pass (45 segments, one at a time).
+        // Kill the job's silo in the middle of the encode pass (20 segments, one at a time).
         var running = await cluster.WaitUntilAsync(jobId, s => s.Phase == JobPhase.Encoding && s.SegmentsCompleted >= 5, TimeSpan.FromMinutes(3), "its encode pass");
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         host.Kill();
@@ -93,7 +94,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         output.WriteLine($"killed {running.Host} at {running.SegmentsCompleted}/{running.SegmentsTotal} segments; recorded at resume {completeAtResume.Count}; encoded twice: {encoded.Count(p => p.Value > 1)}");
         var again = completeAtResume.Where(i => encoded.GetValueOrDefault(i) != 1).ToList();
         Assert.True(again.Count == 0, $"segments recorded complete but encoded again (or never): {string.Join(",", again)}");
-        Assert.Equal(45, encoded.Count);
+        Assert.Equal(segments, encoded.Count);
 
         // The same bytes as one process with the same segment length.
         var single = cluster.Files.File("single.opus");
@@ -107,7 +108,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
     {
         await using var cluster = await RedisCluster.StartAsync(3,
             "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
-        var (input, jobId, running) = await cluster.StartJobInOneSecondChunksAsync(seconds: 900, chunksDone: 30);
+        var (input, jobId, running) = await cluster.StartJobInOneSecondChunksAsync(seconds: 300, chunksDone: 30);
         var host = Assert.Single(cluster.Silos, s => s.Hosts(running.Host!));
         host.Kill();
         var killed = Stopwatch.StartNew();

@@ -18,7 +18,7 @@ public sealed class StateStoreOutageTests(ITestOutputHelper output)
     {
         await using var cluster = await RedisCluster.StartAsync(3,
             "--AudioGrains:Processing:MaxChunksInFlight=1", "--AudioGrains:Processing:CheckpointInterval=00:00:00");
-        var (input, jobId, _) = await cluster.StartJobInOneSecondChunksAsync(seconds: 900, chunksDone: 30);
+        var (input, jobId, _) = await cluster.StartJobInOneSecondChunksAsync(seconds: 300, chunksDone: 30);
 
         cluster.Redis.Pause();
         await Task.Delay(TimeSpan.FromSeconds(15));

@@ -53,13 +53,21 @@ public sealed class SiloProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public static Task<SiloProcess> StartAsync(string redis, string dataDirectory, params string[] extraConfiguration) =>
-        StartSiloDllAsync(redis, dataDirectory, httpPort: 0, extraConfiguration);
+        StartSiloDllAsync(redis, dataDirectory, serveHttp: false, extraConfiguration);
 
     /// <summary>A silo that also serves the HTTP API on a free loopback port (extra configuration as "--Key=Value").</summary>
     public static Task<SiloProcess> StartWithHttpAsync(string redis, string dataDirectory, params string[] extraConfiguration) =>
-        StartSiloDllAsync(redis, dataDirectory, FreePorts.Next(), extraConfiguration);
+        StartSiloDllAsync(redis, dataDirectory, serveHttp: true, extraConfiguration);
 
-    /// <summary>AudioGrains.Silo in Redis mode on loopback; <paramref name="httpPort"/> 0 serves no HTTP.</summary>
+    /// <summary>AudioGrains.Silo in Redis mode on loopback, serving HTTP or not.</summary>
+    private static Task<SiloProcess> StartSiloDllAsync(string redis, string dataDirectory, bool serveHttp, string[] extraConfiguration) =>
+        OnFreePortsAsync(() =>
+        {
+            var httpPort = serveHttp ? FreePorts.Next() : 0;
+            return StartSiloDllAsync(redis, dataDirectory, httpPort, extraConfiguration);
+        });
+
+    /// <summary>One start on ports found free now; <paramref name="httpPort"/> 0 serves no HTTP.</summary>
     private static async Task<SiloProcess> StartSiloDllAsync(string redis, string dataDirectory, int httpPort, string[] extraConfiguration)
     {
         var siloPort = FreePorts.Next();
@@ -86,13 +94,36 @@ public sealed class SiloProcess : IDisposable
     }
 
     /// <summary>`audiograins silo --redis ...` (the CLI's silo verb) with the given storage arguments.</summary>
-    public static Task<SiloProcess> StartCliAsync(string redis, params string[] storage)
+    public static Task<SiloProcess> StartCliAsync(string redis, params string[] storage) =>
+        OnFreePortsAsync(() =>
+        {
+            var siloPort = FreePorts.Next();
+            var gatewayPort = FreePorts.Next();
+            return StartAsync([RepoPaths.CliDll, "silo", "--redis", redis, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", .. storage],
+                siloPort, gatewayPort);
+        });
+
+    /// <summary>
+    /// A port found free can be taken before the silo binds it (an outgoing connection of any process on the machine may
+    /// get it as its local port): a silo that exits because an address is in use is started again on other ports, up to
+    /// three times in all. Any other failure to start is the test's.
+    /// </summary>
+    private static async Task<SiloProcess> OnFreePortsAsync(Func<Task<SiloProcess>> start)
     {
-        var siloPort = FreePorts.Next();
-        var gatewayPort = FreePorts.Next();
-        return StartAsync([RepoPaths.CliDll, "silo", "--redis", redis, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", .. storage],
-            siloPort, gatewayPort);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start();
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
     }
+
+    /// <summary>The silo exited at start because one of its ports was taken by then.</summary>
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
 
     private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort, int httpPort = 0, int managementPort = 0)
     {
@@ -116,8 +147,12 @@ public sealed class SiloProcess : IDisposable
         var finished = await Task.WhenAny(silo._ready.Task, Task.Delay(TimeSpan.FromSeconds(120)), process.WaitForExitAsync());
         if (finished != silo._ready.Task)
         {
+            var exited = process.HasExited;
             silo.Dispose();
-            throw new InvalidOperationException($"silo did not become ready:\n{string.Join('\n', silo._lines)}");
+            var log = string.Join('\n', silo._lines);
+            if (exited && log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                throw new PortTakenException($"silo did not become ready:\n{log}");
+            throw new InvalidOperationException($"silo did not become ready:\n{log}");
         }
         return silo;
     }
