@@ -9,8 +9,8 @@ namespace AudioGrains.Cluster.Tests;
 
 /// <summary>
 /// What another .NET service does with the client library alone: three silo processes on Redis with their blobs in S3
-/// (no shared folder, no storage credentials in the client), a 3-minute stereo MP3 (three upload blocks) sent from a
-/// Stream, watched, downloaded: the same bytes as `audiograins normalize` of the same file.
+/// (no shared folder, no storage credentials in the client), a 10-minute stereo MP3 sent from a Stream, watched,
+/// downloaded: the same bytes as `audiograins normalize` of the same file.
 /// </summary>
 public sealed class ClientLibraryTests(ITestOutputHelper output)
 {
@@ -20,7 +20,7 @@ public sealed class ClientLibraryTests(ITestOutputHelper output)
         using var s3 = await S3Server.StartAsync();
         await using var cluster = await RedisCluster.StartAsync(3, s3);
         var input = await TestAudio.LavfiAsync(cluster.Files.File("talk.mp3"),
-            "aevalsrc='0.2*sin(2*PI*(180+60*sin(2*PI*0.4*t))*t)*(0.5+0.5*sin(2*PI*3*t))+0.01*(random(0)-0.5)|0.15*sin(2*PI*(200+50*sin(2*PI*0.3*t))*t)':s=44100:d=180",
+            "aevalsrc='0.2*sin(2*PI*(180+60*sin(2*PI*0.4*t))*t)*(0.5+0.5*sin(2*PI*3*t))+0.01*(random(0)-0.5)|0.15*sin(2*PI*(200+50*sin(2*PI*0.3*t))*t)':s=44100:d=600",
             "-c:a", "libmp3lame", "-b:a", "128k");
         var options = new NormalizeOptions { OutputFormat = "webm", Denoise = NoiseReduction.Stationary };
 
