@@ -20,7 +20,8 @@
 # must also be computed at most once (from the silos' logs). fulltmp: a 64 KB tmpfs over a random silo's temp folder
 # (root and S3 storage); each job completes or fails with insufficient-disk, and nothing is left in the tmpfs.
 # Bounded: each trial ends after --trial-timeout s (default 240); the run stops starting trials after --budget s.
-# Output: a markdown table (also bench/out/chaos-<timestamp>.md) and the lines "trials: N, passed: P".
+# Output: a markdown table (also bench/out/chaos-<timestamp>.md) and the lines "trials: N, passed: P". A failed trial
+# keeps the logs so far and each job's status from every gateway in bench/out/chaos-failed-<timestamp>-trial-N/.
 # Exit: 0 every trial passed; 1 a trial failed; 2 bad usage or the setup failed.
 set -euo pipefail
 
@@ -293,6 +294,18 @@ for ((t = 1; t <= trials; t++)); do
     umount -l "$tmpfs_dir"; tmpfs_dir=""
   fi
   [[ -n "$note" ]] && say "trial $t: $note"
+  if ((!ok)); then
+    # A failed trial keeps what explains it: every silo's, Redis's and S3's log so far, and each job's status as each
+    # gateway answers it now (the working folder, logs included, is deleted at the end).
+    kept="$out_dir/chaos-failed-$(date -u +%Y%m%dT%H%M%SZ)-trial-$t"; mkdir -p "$kept"
+    cp "$state"/*.log "$kept/" 2>/dev/null || true
+    for id in "${ids[@]}"; do
+      for p in $(http_ports); do
+        printf 'gateway %s: %s\n' "$p" "$(curl -s -m 5 -w ' (HTTP %{http_code})' "http://127.0.0.1:$p/jobs/$id" 2>&1)" >>"$kept/job-$id.txt"
+      done
+    done
+    say "trial $t failed: logs and job status kept in ${kept#"$repo_root"/}"
+  fi
   run=$((run + 1)); ((ok)) && passed=$((passed + 1))
   [[ -n "$moved" ]] && progress_s+=("$moved")
   rows+=("| $t | $fault | $target | $delay | $same / ${#ids[@]}$( ((insufficient)) && echo " (+$insufficient insufficient-disk)") | ${moved:--} | ${done_s:-timeout} | $( ((ok)) && echo pass || echo "**fail**") |")
