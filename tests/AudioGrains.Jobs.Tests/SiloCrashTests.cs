@@ -124,6 +124,30 @@ public sealed class SiloCrashTests(CrashClusterFixture fixture, ITestOutputHelpe
         jobs.Probe.WorkRules.TryRemove(jobId, out _);
     }
 
+    [Fact]
+    public async Task A_store_outage_when_the_job_saves_its_completion_does_not_leave_it_unfinished()
+    {
+        var jobs = fixture.Jobs;
+        var jobId = JobClusterFixture.NewJobId("outage-at-end");
+        // The store goes down exactly when this job saves its move to Completed, and reads fail too: before the fix,
+        // the loop ended on the unsaved Completed in memory and the stored job stayed in Assembling for good.
+        jobs.Store.GoesDownOnWriteOf = s => s is JobState { Phase: JobPhase.Completed } state && state.Spec?.InputKey == JobBlobKeys.Input(jobId);
+        try
+        {
+            await jobs.StartJobAsync(jobId, fixture.Speech, Options);
+            await JobCluster.WaitUntilAsync(() => jobs.Store.IsDown, TimeSpan.FromSeconds(60), "the store to go down at completion");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            jobs.Store.ComeBack();
+        }
+        await JobCluster.WaitUntilAsync(() => PersistedState(jobId).Phase == JobPhase.Completed, TimeSpan.FromSeconds(30),
+            "the stored job to reach Completed after the store came back");
+        var status = await jobs.WaitForTerminalAsync(jobId, TimeSpan.FromSeconds(30));
+        Assert.Equal(JobPhase.Completed, status.Phase);
+    }
+
     private JobState PersistedState(string jobId)
     {
         var bytes = fixture.Jobs.Store.Find("job", jobId) ?? throw new InvalidOperationException($"no state stored for job {jobId}");

@@ -286,15 +286,22 @@ public sealed partial class JobGrain(
         else
             logger.LogDebug(error, "Job {JobId} could not save its state ({Failures} in a row); reading it again in {DelayMs:F0} ms",
                 JobId, _stateFailures, delay.TotalMilliseconds);
-        await Task.Delay(delay, ct);
-        try
+        // Until the saved state is read back, the state in memory may hold a move that was never saved (Completed,
+        // say): the loop must not go on from it, or it would end on a phase the store never saw.
+        while (true)
         {
-            await state.ReadStateAsync();
-            _saved = null;
-        }
-        catch (Exception readError) when (!ct.IsCancellationRequested)
-        {
-            logger.LogDebug(readError, "Job {JobId} could not read its state; the loop tries again", JobId);
+            await Task.Delay(delay, ct);
+            try
+            {
+                await state.ReadStateAsync();
+                _saved = null;
+                return;
+            }
+            catch (Exception readError) when (!ct.IsCancellationRequested)
+            {
+                delay = Chunks.RetryDelay.For(++_stateFailures, options.Value.RetryBaseDelay, options.Value.StateRetryMaxDelay);
+                logger.LogDebug(readError, "Job {JobId} could not read its state; reading it again in {DelayMs:F0} ms", JobId, delay.TotalMilliseconds);
+            }
         }
     }
 

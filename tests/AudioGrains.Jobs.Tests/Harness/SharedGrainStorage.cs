@@ -17,6 +17,25 @@ public sealed class SharedGrainStore
     internal (byte[] Data, string ETag)? Read(string key) =>
         _entries.TryGetValue(key, out var e) ? (e.Data, e.ETag) : null;
 
+    /// <summary>A state whose write takes the store down (every read and write fails) until <see cref="ComeBack"/>.</summary>
+    public Func<object?, bool>? GoesDownOnWriteOf { get; set; }
+
+    /// <summary>Whether the store is down: what Redis killed is to a real cluster.</summary>
+    public bool IsDown { get; private set; }
+
+    /// <summary>Ends the outage.</summary>
+    public void ComeBack()
+    {
+        GoesDownOnWriteOf = null;
+        IsDown = false;
+    }
+
+    internal void ThrowIfDown(object? writing = null)
+    {
+        if (writing is not null && GoesDownOnWriteOf?.Invoke(writing) == true) IsDown = true;
+        if (IsDown) throw new IOException("the grain store is down (a test's outage)");
+    }
+
     internal string Write(string key, GrainId grain, byte[] data, string? expectedETag)
     {
         lock (_lock)
@@ -72,6 +91,7 @@ public sealed class SharedGrainStorage(SharedGrainStore store, IGrainStorageSeri
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        store.ThrowIfDown();
         if (store.Read(Key(stateName, grainId)) is { } entry)
         {
             grainState.State = serializer.Deserialize<T>(new BinaryData(entry.Data));
@@ -88,6 +108,7 @@ public sealed class SharedGrainStorage(SharedGrainStore store, IGrainStorageSeri
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        store.ThrowIfDown(grainState.State);
         grainState.ETag = store.Write(Key(stateName, grainId), grainId, serializer.Serialize(grainState.State).ToArray(), grainState.ETag);
         grainState.RecordExists = true;
         return Task.CompletedTask;
@@ -95,6 +116,7 @@ public sealed class SharedGrainStorage(SharedGrainStore store, IGrainStorageSeri
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        store.ThrowIfDown();
         store.Clear(Key(stateName, grainId), grainState.ETag);
         grainState.ETag = null;
         grainState.RecordExists = false;
