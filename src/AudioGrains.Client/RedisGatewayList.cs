@@ -53,10 +53,10 @@ public sealed class RedisGatewayList(IOptions<AudioGrainsClientOptions> options,
     }
 
     /// <summary>The hash the silos' membership table is kept in.</summary>
-    public static string MembershipKey(AudioGrainsClientOptions options) => $"{options.ServiceId}/members/{options.ClusterId}";
+    private static string MembershipKey(AudioGrainsClientOptions options) => $"{options.ServiceId}/members/{options.ClusterId}";
 
     /// <summary>The gateway of one membership entry, or null when the silo is not active or has no gateway.</summary>
-    public static Uri? GatewayOf(string entryJson)
+    private static Uri? GatewayOf(string entryJson)
     {
         using var entry = JsonDocument.Parse(entryJson);
         var root = entry.RootElement;

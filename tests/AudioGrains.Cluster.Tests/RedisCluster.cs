@@ -136,10 +136,6 @@ public sealed class RedisCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Polls the job until <paramref name="reached"/> holds (a test's moment to interrupt it); fails if the job ends
-    /// first or <paramref name="timeout"/> passes, saying it never reached <paramref name="what"/>.
-    /// </summary>
-    /// <summary>
     /// The moment a fault test strikes: a job over <paramref name="seconds"/> of a 16 kHz tone with noise, in 1 s chunks
     /// to WAV, started and followed until <paramref name="chunksDone"/> of its chunks are done.
     /// </summary>
@@ -153,6 +149,10 @@ public sealed class RedisCluster : IAsyncDisposable
         return (input, jobId, running);
     }
 
+    /// <summary>
+    /// Polls the job until <paramref name="reached"/> holds (a test's moment to interrupt it); fails if the job ends
+    /// first or <paramref name="timeout"/> passes, saying it never reached <paramref name="what"/>.
+    /// </summary>
     public async Task<JobStatus> WaitUntilAsync(string jobId, Func<JobStatus, bool> reached, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -278,7 +278,7 @@ public sealed partial class JobGrain(
     private async Task WaitForStateStoreAsync(Exception error, CancellationToken ct)
     {
         if (_stateFailures++ == 0) _stateFailingSince = DateTimeOffset.UtcNow;
-        var delay = Chunks.RetryDelay.For(_stateFailures, options.Value.RetryBaseDelay, options.Value.StateRetryMaxDelay);
+        var delay = StateRetryDelay();
         // Once per outage at warning level; the tries that follow at debug, and the recovery once (WriteAsync).
         if (_stateFailures == 1)
             logger.LogWarning(error, "Job {JobId} could not save its state in phase {Phase}; trying again every {MaxDelayS:F0} s at most until the store answers",
@@ -299,11 +299,15 @@ public sealed partial class JobGrain(
             }
             catch (Exception readError) when (!ct.IsCancellationRequested)
             {
-                delay = Chunks.RetryDelay.For(++_stateFailures, options.Value.RetryBaseDelay, options.Value.StateRetryMaxDelay);
+                _stateFailures++;
+                delay = StateRetryDelay();
                 logger.LogDebug(readError, "Job {JobId} could not read its state; reading it again in {DelayMs:F0} ms", JobId, delay.TotalMilliseconds);
             }
         }
     }
+
+    /// <summary>The pause before the next read of the state, growing with the failures in a row.</summary>
+    private TimeSpan StateRetryDelay() => Chunks.RetryDelay.For(_stateFailures, options.Value.RetryBaseDelay, options.Value.StateRetryMaxDelay);
 
     /// <summary>Applies the <see cref="FailurePolicy"/>: fail, dead-letter, or wait and let the loop try the phase again.</summary>
     private async Task HandleFailureAsync(Exception e, CancellationToken ct)
