@@ -9,6 +9,7 @@
 #   bench/chaos.sh --trials 10 --faults sigterm,redis3,redis15,redis60,s3,allsilos
 #   bench/chaos.sh --jobs 3 --seconds 600 --budget 1800 --storage folder
 #   bench/chaos.sh --trials 4 --seed 11 --faults chunk-transient,chunk-permanent,chunk-slow,fulltmp --seconds 120
+#   bench/chaos.sh --trials 3 --faults kill9,redis3,chunk-transient --in-turn --out-dir DIR   # the suite's short form
 #
 # Faults: kill9 (kill -9 of a random silo, then a replacement starts), sigterm (SIGTERM of a random silo, then a
 # replacement), redisN (kill -9 of Redis, restarted on its AOF after N s), s3 (s3rver restarted on its data),
@@ -19,6 +20,9 @@
 # chunk-slow (chunk 1's first try waits 120 s, past the cluster's 30 s chunk timeout). For the chunk faults every chunk
 # must also be computed at most once (from the silos' logs). fulltmp: a 64 KB tmpfs over a random silo's temp folder
 # (root and S3 storage); each job completes or fails with insufficient-disk, and nothing is left in the tmpfs.
+# --in-turn: trial t takes the t-th fault of the list (cycling) instead of a seeded draw, so a short run covers each.
+# --out-dir DIR: the working folder and the report go there (default bench/out). AUDIOGRAINS_CLI_DIR: a built CLI's
+# folder to run instead of the Release build (the suite passes the build it tests).
 # Bounded: each trial ends after --trial-timeout s (default 240); the run stops starting trials after --budget s.
 # Output: a markdown table (also bench/out/chaos-<timestamp>.md) and the lines "trials: N, passed: P". A failed trial
 # keeps the logs so far and each job's status from every gateway in bench/out/chaos-failed-<timestamp>-trial-N/.
@@ -30,7 +34,7 @@ cd "$repo_root"
 # shellcheck source=bench/lib.sh
 source "$repo_root/bench/lib.sh"   # say, die
 
-trials=3 seed="" faults="kill9" jobs=3 seconds=600 budget=1800 trial_timeout=240 storage=""
+trials=3 seed="" faults="kill9" jobs=3 seconds=600 budget=1800 trial_timeout=240 storage="" in_turn=0 out_dir="$repo_root/bench/out"
 while (($#)); do
   case "$1" in
     --trials) trials="${2:?}"; shift 2 ;;
@@ -41,7 +45,9 @@ while (($#)); do
     --budget) budget="${2:?}"; shift 2 ;;
     --trial-timeout) trial_timeout="${2:?}"; shift 2 ;;
     --storage) storage="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --in-turn) in_turn=1; shift ;;
+    --out-dir) out_dir="${2:?}"; shift 2 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +66,7 @@ for f in "${fault_list[@]}"; do
 done
 say "seed $seed; $trials trials of ${faults}; $jobs jobs per trial, ${seconds} s inputs"
 
-out_dir="$repo_root/bench/out"; mkdir -p "$out_dir"
+mkdir -p "$out_dir"
 work="$(mktemp -d "$out_dir/chaos.XXXXXX")"
 export AUDIOGRAINS_CLUSTER_DIR="$work/cluster"
 # The chunk faults: every silo polls this file (AudioGrains:FaultsFile); "{}" is no fault. A chunk try may take 30 s.
@@ -71,7 +77,7 @@ cluster() { "$repo_root/scripts/cluster" "$@"; }
 cleanup() { [[ -n "$tmpfs_dir" ]] && umount -l "$tmpfs_dir" 2>/dev/null; cluster down --purge >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$repo_root/scripts/audiograins" --help >/dev/null || die "the CLI could not be built"
-dll="$repo_root/src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll"
+dll="${AUDIOGRAINS_CLI_DIR:-$repo_root/src/AudioGrains.Cli/bin/Release/net10.0}/audiograins.dll"
 
 # --- inputs, job kinds and their fault-free outputs ----------------------------------------------------------------
 voice="0.3*sin(2*PI*(170+40*sin(2*PI*0.5*t))*t)*(0.55+0.45*sin(2*PI*3.7*t))*gt(sin(2*PI*0.21*t),-0.4)"
@@ -184,6 +190,7 @@ for ((t = 1; t <= trials; t++)); do
   ((SECONDS - started < budget)) || { say "budget of $budget s spent: stopping after $run trials"; break; }
   RANDOM=$((seed + t))
   fault="${fault_list[RANDOM % ${#fault_list[@]}]}"
+  ((in_turn)) && fault="${fault_list[(t - 1) % ${#fault_list[@]}]}"
   delay=$((RANDOM % 4))
   case "$fault" in
     chunk-transient) set_faults '{ "Chunk": 1, "ChunkFailures": 2 }' "chunk 1 fails 2 times per job"; delay=0 ;;
@@ -321,7 +328,7 @@ done
 
 report="$out_dir/chaos-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
-  echo "Command: \`bench/chaos.sh --trials $trials --seed $seed --faults $faults --jobs $jobs --seconds $seconds\` ($(nproc) cores, commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d))"
+  echo "Command: \`bench/chaos.sh --trials $trials --seed $seed --faults $faults --jobs $jobs --seconds $seconds$( ((in_turn)) && echo " --in-turn")\` ($(nproc) cores, commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d))"
   echo
   echo "| trial | fault | target | at s | identical outputs | fault → every job progressed s | fault → all done s | result |"
   echo "|---:|---|---|---:|---:|---:|---:|---|"
