@@ -91,14 +91,4 @@ public sealed class BreakingBlobStoreTests
             public void Dispose() { }
         }
     }
-
-    /// <summary>Log events as "Level: message".</summary>
-    private sealed class LineLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add($"{logLevel}: {formatter(state, exception)}");
-    }
 }

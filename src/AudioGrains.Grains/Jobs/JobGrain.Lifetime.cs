@@ -33,8 +33,7 @@ public sealed partial class JobGrain
             await Lifetime.DeleteAsync(S);
             await UnregisterPulseAsync();
             await StopExpiryAsync();
-            await state.ClearStateAsync();
-            _saved = null;
+            await Saved.ClearAsync();
             StartSweep();
             logger.LogInformation("Job {JobId} deleted", JobId);
         }

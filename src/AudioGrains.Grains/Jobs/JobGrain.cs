@@ -33,23 +33,20 @@ public sealed partial class JobGrain(
     private static readonly TimeSpan CancelSweepDelay = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<JobPhase, IJobPhase> _phases = phases.ToDictionary(p => p.Phase);
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private Task? _loop;
     private CancellationTokenSource? _loopCancellation;
     private IGrainTimer? _keepAlive;
 
-    /// <summary>The status as of the last saved state: a caller never sees a phase that a crash could still undo.</summary>
-    private JobStatus? _saved;
+    private SavedJobState? _saved;
 
-    private int _stateFailures;
+    /// <summary>Made on first use: the grain's key is not known in its constructor's field initialisers.</summary>
+    private SavedJobState Saved => _saved ??= new(state, JobId, silo.Name, options.Value, logger);
 
-    private DateTimeOffset _stateFailingSince;
-
-    private JobState S => state.State;
+    private JobState S => Saved.State;
 
     private string JobId => this.GetPrimaryKeyString();
 
-    private bool Exists => state.RecordExists && S.Spec is not null;
+    private bool Exists => Saved.Exists;
 
     private JobWorkspace Workspace => new(blobs, staging, JobId);
 
@@ -78,7 +75,7 @@ public sealed partial class JobGrain(
         if (!Exists)
         {
             // The trace of the request that creates the job is saved with its first write: a resume elsewhere continues it.
-            state.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow, TraceParent = Activity.Current?.Id };
+            Saved.State = new JobState { Spec = spec, Phase = JobPhase.Queued, CreatedAt = DateTimeOffset.UtcNow, TraceParent = Activity.Current?.Id };
             try
             {
                 spec.Options.Validated();
@@ -265,49 +262,14 @@ public sealed partial class JobGrain(
     {
         try
         {
-            if (e is JobStateUnavailableException) await WaitForStateStoreAsync(e, ct);
+            if (e is JobStateUnavailableException) await Saved.WaitForStoreAsync(e, ct);
             else await HandleFailureAsync(e, ct);
         }
         catch (Exception stateError) when (!ct.IsCancellationRequested)
         {
-            await WaitForStateStoreAsync(stateError, ct);
+            await Saved.WaitForStoreAsync(stateError, ct);
         }
     }
-
-    /// <summary>Waits (short backoff, <see cref="ProcessingOptions.StateRetryMaxDelay"/>) and re-reads the saved state; logged once per outage.</summary>
-    private async Task WaitForStateStoreAsync(Exception error, CancellationToken ct)
-    {
-        if (_stateFailures++ == 0) _stateFailingSince = DateTimeOffset.UtcNow;
-        var delay = StateRetryDelay();
-        // Once per outage at warning level; the tries that follow at debug, and the recovery once (WriteAsync).
-        if (_stateFailures == 1)
-            logger.LogWarning(error, "Job {JobId} could not save its state in phase {Phase}; trying again every {MaxDelayS:F0} s at most until the store answers",
-                JobId, S.Phase, options.Value.StateRetryMaxDelay.TotalSeconds);
-        else
-            logger.LogDebug(error, "Job {JobId} could not save its state ({Failures} in a row); reading it again in {DelayMs:F0} ms",
-                JobId, _stateFailures, delay.TotalMilliseconds);
-        // Until the saved state is read back, the state in memory may hold a move that was never saved (Completed,
-        // say): the loop must not go on from it, or it would end on a phase the store never saw.
-        while (true)
-        {
-            await Task.Delay(delay, ct);
-            try
-            {
-                await state.ReadStateAsync();
-                _saved = null;
-                return;
-            }
-            catch (Exception readError) when (!ct.IsCancellationRequested)
-            {
-                _stateFailures++;
-                delay = StateRetryDelay();
-                logger.LogDebug(readError, "Job {JobId} could not read its state; reading it again in {DelayMs:F0} ms", JobId, delay.TotalMilliseconds);
-            }
-        }
-    }
-
-    /// <summary>The pause before the next read of the state, growing with the failures in a row.</summary>
-    private TimeSpan StateRetryDelay() => Chunks.RetryDelay.For(_stateFailures, options.Value.RetryBaseDelay, options.Value.StateRetryMaxDelay);
 
     /// <summary>Applies the <see cref="FailurePolicy"/>: fail, dead-letter, or wait and let the loop try the phase again.</summary>
     private async Task HandleFailureAsync(Exception e, CancellationToken ct)
@@ -358,39 +320,12 @@ public sealed partial class JobGrain(
         if (!Exists || S.Phase == JobPhase.Cancelled) await Workspace.DeleteAllAsync();
     }
 
-    /// <summary>Saves the state; what callers see (<see cref="GetStatusAsync"/>) is what was last saved.</summary>
-    private async Task WriteAsync()
-    {
-        await _writeLock.WaitAsync();
-        try
-        {
-            await state.WriteStateAsync();
-            _saved = JobStatusProjection.Of(JobId, S, silo.Name);
-            if (_stateFailures > 0)
-                logger.LogInformation("Job {JobId} saved its state again after {Failures} failed tries over {OutageS:F1} s; it goes on in phase {Phase}",
-                    JobId, _stateFailures, (DateTimeOffset.UtcNow - _stateFailingSince).TotalSeconds, S.Phase);
-            _stateFailures = 0;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary><see cref="WriteAsync"/> for the loop: a failure is the store's, not the phase's (<see cref="HandleFailureSafelyAsync"/>).</summary>
-    private async Task SaveAsync()
-    {
-        try
-        {
-            await WriteAsync();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new JobStateUnavailableException(e);
-        }
-    }
-
     private Task UnregisterPulseAsync() => UnregisterReminderAsync(PulseReminder);
 
-    private JobStatus Status() => _saved ??= Exists ? JobStatusProjection.Of(JobId, S, silo.Name) : new JobStatus { JobId = JobId, Exists = false };
+    private Task WriteAsync() => Saved.WriteAsync();
+
+    /// <summary>The loop's save: a failure is the store's, not the phase's (<see cref="HandleFailureSafelyAsync"/>).</summary>
+    private Task SaveAsync() => Saved.SaveAsync();
+
+    private JobStatus Status() => Saved.Status();
 }
