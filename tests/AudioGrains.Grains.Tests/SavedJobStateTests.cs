@@ -1,5 +1,6 @@
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Jobs;
+using Orleans.Storage;
 
 namespace AudioGrains.Grains.Tests;
 
@@ -15,33 +16,50 @@ public sealed class SavedJobStateTests
     private static JobState Job(JobPhase phase) => new() { Spec = new JobSpec { InputKey = "in", FileName = "a.wav" }, Phase = phase };
 
     [Fact]
-    public async Task After_a_failed_save_the_job_waits_for_the_store_and_goes_on_from_what_was_saved()
+    public async Task A_save_during_an_outage_is_tried_again_until_the_store_answers_and_keeps_the_move()
     {
         var store = new FlakyState(Job(JobPhase.Assembling));
         var log = new LineLogger();
         var saved = new SavedJobState(store, "j1", "silo-a", Fast, log);
         await saved.WriteAsync();
 
-        // The move to Completed is made in memory; the store is down when it is saved.
+        // The move to Completed, saved while the store is down for three tries: the save returns once it has landed,
+        // so the job goes on from Completed (cleanup, expiry) instead of running its assembly again.
         saved.State.Phase = JobPhase.Completed;
-        store.FailNext(writes: 1, reads: 3);
-        var failure = await Assert.ThrowsAsync<JobStateUnavailableException>(saved.SaveAsync);
-        await saved.WaitForStoreAsync(failure, CancellationToken.None);
+        store.FailNext(writes: 3, reads: 0);
+        await saved.SaveAsync(CancellationToken.None);
 
-        // Back on what the store holds, not on the unsaved move: the loop runs the assembly again instead of ending.
-        Assert.Equal(JobPhase.Assembling, saved.State.Phase);
-        Assert.Equal(3 + 1, store.ReadCalls);
-        Assert.Equal(JobPhase.Assembling, saved.Status().Phase);
-
-        saved.State.Phase = JobPhase.Completed;
-        await saved.SaveAsync();
         Assert.Equal(JobPhase.Completed, store.Stored!.Phase);
+        Assert.Equal(3 + 2, store.WriteCalls);
+        Assert.Equal(0, store.ReadCalls);
         Assert.Equal(JobPhase.Completed, saved.Status().Phase);
-        // Logged once at warning when it started, once at information when it ended; the retries only at debug.
+        // Logged once at warning when it started, once at information when it ended; the tries between at debug.
         Assert.Single(log.Lines, l => l.StartsWith("Warning: Job j1 could not save its state in phase Completed", StringComparison.Ordinal));
-        Assert.Single(log.Lines, l => l.StartsWith("Information: Job j1 saved its state again after 4 failed tries", StringComparison.Ordinal));
+        Assert.Single(log.Lines, l => l.StartsWith("Information: Job j1 saved its state again after 3 failed tries", StringComparison.Ordinal));
+        Assert.Equal(2, log.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal)));
         Assert.DoesNotContain(log.Lines, l => l.StartsWith("Error", StringComparison.Ordinal));
-        Assert.Equal(3, log.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task After_a_conflicting_write_the_job_goes_on_from_what_was_saved_not_from_memory()
+    {
+        var store = new FlakyState(Job(JobPhase.Assembling));
+        var saved = new SavedJobState(store, "j5", "silo-a", Fast, new LineLogger());
+        await saved.WriteAsync();
+
+        // Another writer saved since: the write is not tried again, the state is read back (through an outage of reads).
+        saved.State.Phase = JobPhase.Completed;
+        store.Conflict = true;
+        var conflict = await Assert.ThrowsAsync<JobStateUnavailableException>(() => saved.SaveAsync(CancellationToken.None));
+        Assert.IsType<InconsistentStateException>(conflict.InnerException);
+        Assert.Equal(2, store.WriteCalls);
+        store.Conflict = false;
+        store.FailNext(writes: 0, reads: 2);
+        await saved.WaitForStoreAsync(conflict, CancellationToken.None);
+
+        Assert.Equal(JobPhase.Assembling, saved.State.Phase);
+        Assert.Equal(2 + 1, store.ReadCalls);
+        Assert.Equal(JobPhase.Assembling, saved.Status().Phase);
     }
 
     [Fact]
@@ -58,13 +76,16 @@ public sealed class SavedJobStateTests
     }
 
     [Fact]
-    public async Task A_wait_for_the_store_ends_when_the_job_is_stopped()
+    public async Task A_stopped_job_stops_waiting_for_the_store()
     {
         var store = new FlakyState(Job(JobPhase.Processing));
         var saved = new SavedJobState(store, "j3", "silo-a", Fast, new LineLogger());
-        store.FailNext(writes: 0, reads: int.MaxValue);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => saved.WaitForStoreAsync(new TimeoutException("store down"), stop.Token));
+        store.FailNext(writes: int.MaxValue, reads: int.MaxValue);
+        using var stopSave = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => saved.SaveAsync(stopSave.Token));
+        Assert.True(store.WriteCalls >= 2, $"{store.WriteCalls} writes");
+        using var stopWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => saved.WaitForStoreAsync(new TimeoutException("store down"), stopWait.Token));
         Assert.True(store.ReadCalls >= 2, $"{store.ReadCalls} reads");
     }
 
@@ -89,6 +110,10 @@ public sealed class SavedJobStateTests
         public JobState State { get; set; } = initial;
         public JobState? Stored { get; private set; }
         public int ReadCalls { get; private set; }
+        public int WriteCalls { get; private set; }
+
+        /// <summary>Every write fails as if another writer had saved since this one read.</summary>
+        public bool Conflict { get; set; }
         public string? Etag { get; private set; }
         public bool RecordExists { get; private set; } = true;
 
@@ -96,6 +121,8 @@ public sealed class SavedJobStateTests
 
         public Task WriteStateAsync()
         {
+            WriteCalls++;
+            if (Conflict) throw new InconsistentStateException("etag mismatch", "stored", "current");
             if (_failWrites > 0 && _failWrites-- > 0) throw new TimeoutException("store down (write)");
             Stored = Copy(State);
             RecordExists = true;

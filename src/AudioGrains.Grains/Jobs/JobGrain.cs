@@ -253,10 +253,10 @@ public sealed partial class JobGrain(
     }
 
     /// <summary>
-    /// A failed save of the job's own state (the store is down, or a stale writer from a silo declared dead conflicts)
-    /// is not a failed try of the phase: the job waits for the store, re-reads what was saved and goes on from there,
-    /// without counting a try (a long outage must not dead-letter a healthy job). The failure handler writes the state
-    /// too; when that write fails as well, the same applies: the loop never ends silently.
+    /// A failed save of the job's own state is not a failed try of the phase. The loop's saves wait out an outage
+    /// themselves (<see cref="SavedJobState.SaveAsync"/>); what reaches here is a conflict (a stale writer from a silo
+    /// declared dead) or a failed write outside them (the failure handler's): the job re-reads what was saved and goes on
+    /// from there, without counting a try (a long outage must not dead-letter a healthy job). The loop never ends silently.
     /// </summary>
     private async Task HandleFailureSafelyAsync(Exception e, CancellationToken ct)
     {
@@ -292,7 +292,7 @@ public sealed partial class JobGrain(
             default:
                 logger.LogWarning("Job {JobId} phase {Phase} failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {ErrorCode}: {ErrorMessage}",
                     JobId, S.Phase, S.Attempts, decision.Delay.TotalMilliseconds, decision.Code, e.Message);
-                await WriteAsync();
+                await SaveAsync();
                 await Task.Delay(decision.Delay, ct);
                 break;
         }
@@ -324,8 +324,8 @@ public sealed partial class JobGrain(
 
     private Task WriteAsync() => Saved.WriteAsync();
 
-    /// <summary>The loop's save: a failure is the store's, not the phase's (<see cref="HandleFailureSafelyAsync"/>).</summary>
-    private Task SaveAsync() => Saved.SaveAsync();
+    /// <summary>The loop's save: tried again until the store answers; a failure is the store's, not the phase's (<see cref="HandleFailureSafelyAsync"/>).</summary>
+    private Task SaveAsync() => Saved.SaveAsync(_loopCancellation?.Token ?? CancellationToken.None);
 
     private JobStatus Status() => Saved.Status();
 }

@@ -1,12 +1,14 @@
 using AudioGrains.Abstractions;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
 /// A job's persisted state and what the job needs around its writes: one write at a time, the status callers see as of
-/// the last save (never a phase a crash could still undo), and an outage of the store waited out with a short backoff,
-/// logged once when it starts and once when it ends. A plain class so that tests can fail the store without a cluster.
+/// the last save (never a phase a crash could still undo), and an outage of the store waited out with a short backoff
+/// (the write tried again, or the saved state read back after a conflict), logged once when it starts and once when it
+/// ends. A plain class, so that tests can fail the store without a cluster.
 /// </summary>
 public sealed class SavedJobState(IPersistentState<JobState> state, string jobId, string siloName, ProcessingOptions options, ILogger logger)
 {
@@ -46,35 +48,42 @@ public sealed class SavedJobState(IPersistentState<JobState> state, string jobId
         }
     }
 
-    /// <summary><see cref="WriteAsync"/> for the job's loop: a failure is the store's, not the phase's.</summary>
-    public async Task SaveAsync()
+    /// <summary>
+    /// <see cref="WriteAsync"/> for the job's loop. While the store does not answer, the write is tried again with growing
+    /// pauses (up to <see cref="ProcessingOptions.StateRetryMaxDelay"/>) until it lands, so the job goes on from where it
+    /// was as soon as the store is back, without running its phase again. A conflict (another writer saved since this
+    /// one read) is not tried again: the state in memory is stale, and <see cref="JobStateUnavailableException"/> sends
+    /// the loop to <see cref="WaitForStoreAsync"/>, which reads back what was saved.
+    /// </summary>
+    public async Task SaveAsync(CancellationToken ct)
     {
-        try
+        while (true)
         {
-            await WriteAsync();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new JobStateUnavailableException(e);
+            try
+            {
+                await WriteAsync();
+                return;
+            }
+            catch (Exception e) when (IsConflict(e))
+            {
+                throw new JobStateUnavailableException(e);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                var delay = NoteFailure(e);
+                await Task.Delay(delay, ct);
+            }
         }
     }
 
     /// <summary>
-    /// After a failed write: waits (growing pauses up to <see cref="ProcessingOptions.StateRetryMaxDelay"/>) until the
-    /// saved state is read back. Until then the state in memory may hold a move that was never saved (Completed, say),
-    /// and a loop going on from it would end on a phase the store never saw.
+    /// After a failed write that may have left the state in memory stale (a conflict, or a failure outside
+    /// <see cref="SaveAsync"/>): waits until the saved state is read back. Until then the state in memory may hold a
+    /// move that was never saved (Completed, say), and a loop going on from it would end on a phase the store never saw.
     /// </summary>
     public async Task WaitForStoreAsync(Exception error, CancellationToken ct)
     {
-        if (_failures++ == 0) _failingSince = DateTimeOffset.UtcNow;
-        var delay = RetryDelay();
-        // Once per outage at warning level; the tries that follow at debug, and the recovery once (WriteAsync).
-        if (_failures == 1)
-            logger.LogWarning(error, "Job {JobId} could not save its state in phase {Phase}; trying again every {MaxDelayS:F0} s at most until the store answers",
-                jobId, State.Phase, options.StateRetryMaxDelay.TotalSeconds);
-        else
-            logger.LogDebug(error, "Job {JobId} could not save its state ({Failures} in a row); reading it again in {DelayMs:F0} ms",
-                jobId, _failures, delay.TotalMilliseconds);
+        var delay = NoteFailure(error);
         while (true)
         {
             await Task.Delay(delay, ct);
@@ -101,6 +110,24 @@ public sealed class SavedJobState(IPersistentState<JobState> state, string jobId
 
     public JobStatus Status() => _saved ??= Exists ? JobStatusProjection.Of(jobId, State, siloName) : new JobStatus { JobId = jobId, Exists = false };
 
-    /// <summary>The pause before the next read of the state, growing with the failures in a row.</summary>
+    /// <summary>Counts a failed write and returns the pause before the next try; logged once per outage at warning, then at debug.</summary>
+    private TimeSpan NoteFailure(Exception error)
+    {
+        if (_failures++ == 0) _failingSince = DateTimeOffset.UtcNow;
+        var delay = RetryDelay();
+        // The recovery is logged once too (WriteAsync).
+        if (_failures == 1)
+            logger.LogWarning(error, "Job {JobId} could not save its state in phase {Phase}; trying again every {MaxDelayS:F0} s at most until the store answers",
+                jobId, State.Phase, options.StateRetryMaxDelay.TotalSeconds);
+        else
+            logger.LogDebug(error, "Job {JobId} could not save its state ({Failures} in a row); trying again in {DelayMs:F0} ms",
+                jobId, _failures, delay.TotalMilliseconds);
+        return delay;
+    }
+
+    /// <summary>Another writer saved the state since it was read (an etag mismatch), however the provider wraps it.</summary>
+    private static bool IsConflict(Exception e) => e is InconsistentStateException || e.InnerException is InconsistentStateException;
+
+    /// <summary>The pause before the next try, growing with the failures in a row.</summary>
     private TimeSpan RetryDelay() => Chunks.RetryDelay.For(_failures, options.RetryBaseDelay, options.StateRetryMaxDelay);
 }
