@@ -14,8 +14,20 @@ namespace AudioGrains.Client;
 /// </summary>
 public static class RedisConfiguration
 {
+    /// <summary>
+    /// After a lost connection, a reconnect is tried at least this often. StackExchange.Redis's default backs off up to
+    /// 10 s, so after a long outage the cluster could wait that long for a Redis that is already back; a try a second
+    /// on a lost connection costs nothing worth saving.
+    /// </summary>
+    public static readonly TimeSpan MaxReconnectInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The options for <c>ConnectionMultiplexer.Connect</c>, which goes through the sentinels when <c>serviceName</c> is set.</summary>
-    public static ConfigurationOptions Parse(string configuration) => ConfigurationOptions.Parse(configuration);
+    public static ConfigurationOptions Parse(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, (int)MaxReconnectInterval.TotalMilliseconds);
+        return options;
+    }
 
     /// <summary>Whether the endpoints are sentinels that name the primary (<c>serviceName=</c> is set).</summary>
     public static bool IsSentinel(ConfigurationOptions options) => !string.IsNullOrEmpty(options.ServiceName);
