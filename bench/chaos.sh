@@ -9,7 +9,7 @@
 #   bench/chaos.sh --trials 10 --faults sigterm,redis3,redis15,redis60,s3,allsilos
 #   bench/chaos.sh --jobs 3 --seconds 600 --budget 1800 --storage folder
 #   bench/chaos.sh --trials 4 --seed 11 --faults chunk-transient,chunk-permanent,chunk-slow,fulltmp --seconds 120
-#   bench/chaos.sh --trials 3 --faults kill9,redis3,chunk-transient --in-turn --out-dir DIR   # the suite's short form
+#   bench/chaos.sh --trials 4 --faults kill9,redis3,s3,chunk-transient --in-turn --out-dir DIR   # the suite's short form
 #
 # Faults: kill9 (kill -9 of a random silo, then a replacement starts), sigterm (SIGTERM of a random silo, then a
 # replacement), redisN (kill -9 of Redis, restarted on its AOF after N s), s3 (s3rver restarted on its data),

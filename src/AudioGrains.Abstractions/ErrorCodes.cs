@@ -16,6 +16,9 @@ public static class ErrorCodes
     public const string Timeout = "timeout";
     public const string Cancelled = "cancelled";
     public const string ProcessingFailed = "processing-failed";
+
+    /// <summary>The blob store (S3) did not answer for longer than the cluster waits for it (transient).</summary>
+    public const string StorageUnavailable = "storage-unavailable";
     public const string NotFound = "not-found";
 
     /// <summary>An idempotency key reused for another file or other options.</summary>

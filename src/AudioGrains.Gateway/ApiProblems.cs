@@ -19,7 +19,7 @@ public static class ApiProblems
         ErrorCodes.Conflict or ErrorCodes.NotReady => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.Overloaded => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.Overloaded or ErrorCodes.StorageUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.UnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.EmptyInput or ErrorCodes.InvalidMedia or ErrorCodes.NoAudioStream or ErrorCodes.TooLong or ErrorCodes.TooManyChannels
             => StatusCodes.Status422UnprocessableEntity,

@@ -29,10 +29,17 @@ public sealed record ProcessingOptions
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Cap of the wait between tries of a job's own state write (the store is down): short, so a job goes on within
-    /// seconds of the store's return; a state write costs the store nothing while it is down.
+    /// Cap of the wait between tries while a store is down (the job's own state in Redis, blobs in S3): short, so a job
+    /// goes on within seconds of the store's return; a try costs the store nothing while it is down.
     /// </summary>
     public TimeSpan StateRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long work waits for the blob store (S3) without spending its tries: a restart or a short outage of the store
+    /// must not dead-letter healthy jobs. Past this, failures count as tries again, and a job fails with
+    /// storage-unavailable after its last one.
+    /// </summary>
+    public TimeSpan StorageOutageTolerance { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Completed chunks are checkpointed at most this often (and at the end of the step).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -78,6 +85,7 @@ public sealed record ProcessingOptions
         if (ChunkTimeout <= TimeSpan.Zero || ChunkTimeout > TimeSpan.FromMinutes(10)) yield return "ChunkTimeout must be above 0 and at most 10 minutes (the calls' response timeout)";
         if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) yield return "retry delays must satisfy 0 <= RetryBaseDelay <= RetryMaxDelay";
         if (StateRetryMaxDelay < RetryBaseDelay) yield return "StateRetryMaxDelay must be at least RetryBaseDelay";
+        if (StorageOutageTolerance < TimeSpan.Zero) yield return "StorageOutageTolerance must not be negative";
         if (CheckpointInterval < TimeSpan.Zero) yield return "CheckpointInterval must not be negative";
         if (MaxInputBytes < 1) yield return "MaxInputBytes must be positive";
         if (MinFreeBytes < 0) yield return "MinFreeBytes must not be negative";

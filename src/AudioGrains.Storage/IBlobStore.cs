@@ -52,6 +52,12 @@ public sealed class BlobNotFoundException(string key, Exception? inner = null)
     public string Key { get; } = key;
 }
 
+/// <summary>
+/// The store did not answer: refused or reset connections, timeouts, server errors (5xx). An outage to wait out, not a
+/// fault of the work that called it.
+/// </summary>
+public sealed class BlobStoreUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
+
 /// <summary>Blob keys: relative, '/'-separated, no empty, "." or ".." segment, no backslash or control character.</summary>
 public static class BlobKeys
 {

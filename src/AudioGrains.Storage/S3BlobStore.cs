@@ -383,6 +383,18 @@ public sealed partial class S3BlobStore : IBlobStore, IDisposable
     private IOException Failure(string what, string key, Exception e)
     {
         var detail = e is AmazonServiceException s ? $"{(int)s.StatusCode} {s.ErrorCode}: {s.Message}" : e.Message;
-        return new IOException($"S3 {what} \"{key}\" in bucket \"{Bucket}\" failed: {detail}", e);
+        var message = $"S3 {what} \"{key}\" in bucket \"{Bucket}\" failed: {detail}";
+        return IsUnavailable(e) ? new BlobStoreUnavailableException(message, e) : new IOException(message, e);
+    }
+
+    /// <summary>S3 did not answer, or answered that it cannot now (5xx, throttling): trying later can succeed.</summary>
+    private static bool IsUnavailable(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is HttpRequestException or HttpIOException or System.Net.Sockets.SocketException or TimeoutException) return true;
+            if (x is AmazonServiceException service && ((int)service.StatusCode >= 500 || service.StatusCode == HttpStatusCode.TooManyRequests)) return true;
+        }
+        return false;
     }
 }

@@ -1,3 +1,4 @@
+using AudioGrains.Abstractions;
 using AudioGrains.Grains.Storage;
 using AudioGrains.Storage;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,14 @@ public sealed class BreakingBlobStoreTests
         Assert.Equal(4, inner.Calls);
         Assert.Contains(log.Lines, l => l.StartsWith("Warning: Circuit to s3 opened", StringComparison.Ordinal));
 
-        // Open: fails at once, the store is not reached.
-        for (var i = 0; i < 10; i++) await Assert.ThrowsAsync<BrokenCircuitException>(() => store.LengthAsync("jobs/a/input"));
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => store.Create("jobs/a/out").CommitAsync());
+        // Open: fails at once, the store is not reached; the failure leaves as the store's outage, code included.
+        for (var i = 0; i < 10; i++)
+        {
+            var open = await Assert.ThrowsAsync<AudioGrainsException>(() => store.LengthAsync("jobs/a/input"));
+            Assert.Equal(ErrorCodes.StorageUnavailable, open.Code);
+            Assert.Contains("circuit is open", open.Message);
+        }
+        Assert.Equal(ErrorCodes.StorageUnavailable, (await Assert.ThrowsAsync<AudioGrainsException>(() => store.Create("jobs/a/out").CommitAsync())).Code);
         Assert.Equal(4, inner.Calls);
 
         // After the break one call probes; the store answers again, so the circuit closes.

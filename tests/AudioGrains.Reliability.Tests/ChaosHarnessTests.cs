@@ -13,10 +13,10 @@ namespace AudioGrains.Reliability.Tests;
 /// </summary>
 public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
 {
-    private static readonly string[] Faults = ["kill9", "redis3", "chunk-transient"];
+    private static readonly string[] Faults = ["kill9", "redis3", "s3", "chunk-transient"];
 
     [Fact]
-    public async Task The_short_form_passes_a_silo_kill_a_Redis_outage_and_a_transient_chunk_fault()
+    public async Task The_short_form_passes_a_silo_kill_a_Redis_outage_an_S3_restart_and_a_transient_chunk_fault()
     {
         using var work = new TempFolder();
         var environment = new Dictionary<string, string>
@@ -30,7 +30,7 @@ public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
             result = await ProcessRunner.RunAsync("bash",
                 [Path.Combine(RepoPaths.Root, "bench", "chaos.sh"), "--trials", $"{Faults.Length}", "--seed", "2212",
                  "--faults", string.Join(',', Faults), "--in-turn", "--jobs", "2", "--seconds", "120",
-                 "--budget", "480", "--trial-timeout", "150", "--out-dir", work.Path],
+                 "--budget", "600", "--trial-timeout", "150", "--out-dir", work.Path],
                 TimeSpan.FromMinutes(12), environment);
         }
         finally

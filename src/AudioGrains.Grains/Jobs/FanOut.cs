@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AudioGrains.Abstractions;
 using AudioGrains.Grains.Chunks;
+using AudioGrains.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
 /// Runs one pass over a job's chunks or segments: the items not yet recorded complete, a bounded number in flight,
-/// each retried with exponential backoff and jitter up to a bounded number of tries. Completions are recorded in the
+/// each retried with exponential backoff and jitter up to a bounded number of tries (an outage of the blob store is
+/// waited out without spending them: <see cref="OutageWait"/>). Completions are recorded in the
 /// pass's bitmap and checkpointed in batches. On cancellation it waits (briefly) for the calls in flight to stop, so
 /// nothing they write lands after the caller has cleaned up.
 /// </summary>
@@ -38,6 +40,7 @@ public sealed class FanOut(IOptions<ProcessingOptions> options, ILogger<FanOut> 
                 await inFlight.WaitAsync(stop.Token).ConfigureAwait(true);
                 try
                 {
+                    var outage = new OutageWait();
                     for (var attempt = 1; ; attempt++)
                     {
                         using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -56,6 +59,14 @@ public sealed class FanOut(IOptions<ProcessingOptions> options, ILogger<FanOut> 
                             CompletionBitmap.Set(completed, index);
                             onCompleted(outcome);
                             break;
+                        }
+                        catch (Exception e) when (!stop.IsCancellationRequested && StorageOutage.Is(e) && outage.Next(settings) is { } wait)
+                        {
+                            // The store's outage, not the item's fault: not a try. The breaker logs the outage itself.
+                            attempt--;
+                            logger.LogDebug("{Kind} {Index} of job {JobId} waits {DelayMs:F0} ms for the blob store ({Failures} failures in a row): {Error}",
+                                kind, index, jobId, wait.TotalMilliseconds, outage.Failures, e.Message);
+                            await Task.Delay(wait, stop.Token).ConfigureAwait(true);
                         }
                         catch (Exception e) when (!stop.IsCancellationRequested && attempt < settings.MaxChunkAttempts)
                         {

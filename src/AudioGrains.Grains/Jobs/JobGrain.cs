@@ -39,6 +39,9 @@ public sealed partial class JobGrain(
 
     private SavedJobState? _saved;
 
+    /// <summary>The loop's wait for the blob store while a phase meets its outage; reset when a phase moves on.</summary>
+    private readonly OutageWait _storageOutage = new();
+
     /// <summary>Made on first use: the grain's key is not known in its constructor's field initialisers.</summary>
     private SavedJobState Saved => _saved ??= new(state, JobId, silo.Name, options.Value, logger);
 
@@ -238,6 +241,7 @@ public sealed partial class JobGrain(
     /// <summary>Persists the move to the next phase; a completed job keeps only its output.</summary>
     private async Task MoveAsync(JobPhase from, JobPhase to)
     {
+        _storageOutage.Reset();
         JobTransitions.Enter(S, to);
         if (to == JobPhase.Completed)
         {
@@ -274,6 +278,17 @@ public sealed partial class JobGrain(
     /// <summary>Applies the <see cref="FailurePolicy"/>: fail, dead-letter, or wait and let the loop try the phase again.</summary>
     private async Task HandleFailureAsync(Exception e, CancellationToken ct)
     {
+        if (StorageOutage.Is(e) && _storageOutage.Next(options.Value) is { } wait)
+        {
+            // Not a try of the phase: the loop runs it again, from its last checkpoint, once the store answers.
+            if (_storageOutage.Failures == 1)
+                logger.LogWarning("Job {JobId} waits for the blob store in phase {Phase} ({ErrorMessage}); trying again every {MaxDelayS:F0} s at most for up to {ToleranceS:F0} s",
+                    JobId, S.Phase, e.Message, options.Value.StateRetryMaxDelay.TotalSeconds, options.Value.StorageOutageTolerance.TotalSeconds);
+            else
+                logger.LogDebug("Job {JobId} waits {DelayMs:F0} ms for the blob store ({Failures} failures in a row)", JobId, wait.TotalMilliseconds, _storageOutage.Failures);
+            await Task.Delay(wait, ct);
+            return;
+        }
         var attempt = S.Attempts + 1;
         var decision = FailurePolicy.Decide(e, S.Phase, attempt, options.Value);
         observer.TryFailed(JobId, S.Phase, null, attempt, e);
