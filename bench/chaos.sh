@@ -21,6 +21,8 @@
 # must also be computed at most once (from the silos' logs). fulltmp: a 64 KB tmpfs over a random silo's temp folder
 # (root and S3 storage); each job completes or fails with insufficient-disk, and nothing is left in the tmpfs.
 # --in-turn: trial t takes the t-th fault of the list (cycling) instead of a seeded draw, so a short run covers each.
+# --at S: the fault comes S s after the last submission instead of a drawn 0-3 s. Each trial's line says how many of
+# its jobs were still in flight at the fault (a fault after they all finished tests nothing).
 # --out-dir DIR: the working folder and the report go there (default bench/out). AUDIOGRAINS_CLI_DIR: a built CLI's
 # folder to run instead of the Release build (the suite passes the build it tests).
 # Bounded: each trial ends after --trial-timeout s (default 240); the run stops starting trials after --budget s.
@@ -34,7 +36,7 @@ cd "$repo_root"
 # shellcheck source=bench/lib.sh
 source "$repo_root/bench/lib.sh"   # say, die
 
-trials=3 seed="" faults="kill9" jobs=3 seconds=600 budget=1800 trial_timeout=240 storage="" in_turn=0 out_dir="$repo_root/bench/out"
+trials=3 seed="" faults="kill9" jobs=3 seconds=600 budget=1800 trial_timeout=240 storage="" in_turn=0 at="" out_dir="$repo_root/bench/out"
 while (($#)); do
   case "$1" in
     --trials) trials="${2:?}"; shift 2 ;;
@@ -46,8 +48,9 @@ while (($#)); do
     --trial-timeout) trial_timeout="${2:?}"; shift 2 ;;
     --storage) storage="${2:?}"; shift 2 ;;
     --in-turn) in_turn=1; shift ;;
+    --at) at="${2:?}"; shift 2 ;;
     --out-dir) out_dir="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -196,6 +199,7 @@ for ((t = 1; t <= trials; t++)); do
   fault="${fault_list[RANDOM % ${#fault_list[@]}]}"
   ((in_turn)) && fault="${fault_list[(t - 1) % ${#fault_list[@]}]}"
   delay=$((RANDOM % 4))
+  [[ -n "$at" ]] && delay="$at"
   case "$fault" in
     chunk-transient) set_faults '{ "Chunk": 1, "ChunkFailures": 2 }' "chunk 1 fails 2 times per job"; delay=0 ;;
     chunk-permanent) set_faults '{ "Chunk": 1, "ChunkAlwaysFails": true }' "chunk 1 always fails"; delay=0 ;;
@@ -212,7 +216,11 @@ for ((t = 1; t <= trials; t++)); do
   done
   sleep "$delay"
   declare -A at_fault=()
-  for id in "${ids[@]}"; do read -r _ p < <(job_field "$id"); at_fault[$id]="$p"; done
+  in_flight=0
+  for id in "${ids[@]}"; do
+    read -r st p < <(job_field "$id"); at_fault[$id]="$p"
+    case "$st" in completed|failed|cancelled|expired) ;; *) in_flight=$((in_flight + 1)) ;; esac
+  done
   pids=($(silo_pids))
   target="-"
   rm -f "$work/back"
@@ -331,7 +339,7 @@ for ((t = 1; t <= trials; t++)); do
     fi
   fi
   rows+=("| $t | $fault | $target | $delay | $same / ${#ids[@]}$( ((insufficient)) && echo " (+$insufficient insufficient-disk)") | ${moved:--} | ${done_s:-timeout} | $( ((ok)) && echo pass || echo "**fail**") |")
-  say "trial $t: $fault ($target) after ${delay} s: ${same}/${#ids[@]} identical, progress +${moved:--} s, done +${done_s:-timeout} s"
+  say "trial $t: $fault ($target) after ${delay} s, ${in_flight}/${#ids[@]} jobs in flight at the fault: ${same}/${#ids[@]} identical, progress +${moved:--} s, done +${done_s:-timeout} s"
   # The trial's jobs are deleted: a submission of the same input and options joins a job that still lives (the job
   # index), so the next trial's jobs would be these, already done.
   for id in "${ids[@]}"; do

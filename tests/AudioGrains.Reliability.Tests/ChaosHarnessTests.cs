@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
@@ -7,8 +8,9 @@ namespace AudioGrains.Reliability.Tests;
 /// <summary>
 /// The chaos harness's short form (issue 12): bench/chaos.sh drives a loopback cluster of 3 silo processes on Redis and
 /// S3 (scripts/cluster) through the command-line contract, one fault per trial, with jobs of mixed inputs and options
-/// in flight. Each trial passes only when every job completes with the bytes of a fault-free `normalize` and no chunk
-/// recorded complete before the fault is computed again. The full form (50 trials, every fault kind) runs on demand:
+/// in flight (300 s inputs, the fault right after the last submission, so it hits running jobs). Each trial passes only
+/// when every job completes with the bytes of a fault-free `normalize` and no chunk recorded complete before the fault
+/// is computed again. The full form (50 trials, every fault kind) runs on demand:
 /// docs/reliability.md.
 /// </summary>
 public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
@@ -29,7 +31,7 @@ public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
         {
             result = await ProcessRunner.RunAsync("bash",
                 [Path.Combine(RepoPaths.Root, "bench", "chaos.sh"), "--trials", $"{Faults.Length}", "--seed", "2212",
-                 "--faults", string.Join(',', Faults), "--in-turn", "--jobs", "2", "--seconds", "120",
+                 "--faults", string.Join(',', Faults), "--in-turn", "--jobs", "2", "--seconds", "300", "--at", "0",
                  "--budget", "600", "--trial-timeout", "150", "--out-dir", work.Path],
                 TimeSpan.FromMinutes(12), environment);
         }
@@ -48,6 +50,11 @@ public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
         Assert.All(rows, r => Assert.Equal("pass", r.Groups["result"].Value));
         // The harness's own check of recomputation ran in each trial, and found none.
         Assert.Equal(Faults.Length, RecomputedNone().Matches(result.StandardError).Count);
+        // Every fault hit a running job: a fault after they had all finished would test nothing. (The first job of a
+        // trial may be done by the time the second is submitted.)
+        var inFlight = InFlightAtFault().Matches(result.StandardError);
+        Assert.Equal(Faults.Length, inFlight.Count);
+        Assert.All(inFlight, m => Assert.InRange(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), 1, 2));
     }
 
     /// <summary>A harness killed on the test's timeout cannot stop its cluster; its state folder says what runs.</summary>
@@ -63,4 +70,7 @@ public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"trial \d+: (?:.*; )?(?:recorded )?chunks computed (?:again|twice): 0\b")]
     private static partial Regex RecomputedNone();
+
+    [GeneratedRegex(@"trial \d+: [a-z0-9-]+ \(.*\) after \d+ s, (?<n>\d+)/\d+ jobs in flight at the fault")]
+    private static partial Regex InFlightAtFault();
 }
