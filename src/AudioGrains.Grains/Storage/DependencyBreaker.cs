@@ -8,9 +8,9 @@ namespace AudioGrains.Grains.Storage;
 
 /// <summary>
 /// A circuit breaker on the calls to one dependency (Redis, S3): when most calls fail for a while, further calls fail
-/// at once (<see cref="BrokenCircuitException"/>) for <see cref="BreakDuration"/>, then one call probes. Callers retry
-/// with their own backoff, so a dependency that keeps failing costs a job one fast failure per try instead of a pile of
-/// timeouts. The state is logged when it changes and exported as a gauge (audiograins.dependency.circuit_open).
+/// at once (<see cref="BrokenCircuitException"/>, which <see cref="BreakingBlobStore"/> passes on as storage-unavailable)
+/// for <see cref="BreakDuration"/>, then one call probes. Callers wait with their own backoff, so a dependency that keeps
+/// failing costs a job one fast failure per try instead of a pile of timeouts. The state is logged when it changes and exported as a gauge (audiograins.dependency.circuit_open).
 /// </summary>
 public sealed class DependencyBreaker
 {
