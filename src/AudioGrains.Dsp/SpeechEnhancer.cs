@@ -23,7 +23,8 @@ public sealed class SpeechEnhancer
     private readonly SpeechPresenceNoiseTracker.Constants _tracker;
     private readonly float _weight, _minimumPriori, _minimumGain;
     private readonly float[] _noise, _presence, _clean;                       // [channel][padded bin]
-    private readonly float[] _priori, _posteriori, _framePresence, _lsaGain; // scratch, one frame
+    private readonly float[] _priori, _posteriori, _framePresence, _lsaGain, _gainNoise; // scratch, one frame
+    private readonly TonalNoiseMemory[]? _tonal;                              // [channel], when Options.TonalMemory
 
     /// <param name="options">The settings.</param>
     /// <param name="channels">Channels, each with its own state.</param>
@@ -51,6 +52,9 @@ public sealed class SpeechEnhancer
         _posteriori = new float[PaddedBins];
         _framePresence = new float[PaddedBins];
         _lsaGain = new float[PaddedBins];
+        _gainNoise = new float[PaddedBins];
+        if (options.TonalMemory)
+            _tonal = Enumerable.Range(0, channels).Select(_ => new TonalNoiseMemory(options, PaddedBins, frameSeconds)).ToArray();
     }
 
     public SpeechEnhancerOptions Options { get; }
@@ -77,15 +81,26 @@ public sealed class SpeechEnhancer
         for (var k = 0; k < noise.Length; k++) noise[k] = Math.Max(initialNoise[k], SpeechPresenceNoiseTracker.NoiseFloor);
         Row(_presence, channel).Fill(0.5f);
         Row(_clean, channel).Clear();
+        _tonal?[channel].Reset();
     }
 
-    /// <summary>One frame of <paramref name="channel"/>: its power |Y|² (padded) in, its gains (padded) out.</summary>
+    /// <summary>
+    /// One frame of <paramref name="channel"/>: its power |Y|² (padded) in, its gains (padded) out.
+    /// <paramref name="frame"/> is the frame's index counted from the signal's start (the tonal memory's
+    /// window is aligned to it, so that chunked runs and the whole-signal run agree).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(int channel, ReadOnlySpan<float> power, Span<float> gain)
+    public void Step(int channel, long frame, ReadOnlySpan<float> power, Span<float> gain)
     {
-        var noise = Row(_noise, channel);
+        var tracked = Row(_noise, channel);
         var clean = Row(_clean, channel);
-        SpeechPresenceNoiseTracker.Update(power, noise, Row(_presence, channel), _framePresence, _tracker);
+        SpeechPresenceNoiseTracker.Update(power, tracked, Row(_presence, channel), _framePresence, _tracker);
+        ReadOnlySpan<float> noise = tracked;
+        if (_tonal is not null)
+        {
+            _tonal[channel].Step(frame, power, tracked, _gainNoise);
+            noise = _gainNoise;
+        }
         DecisionDirectedSnr.Estimate(power, noise, clean, _weight, _minimumPriori, _priori, _posteriori);
         // The decision-directed estimate carries the gain under speech presence (OM-LSA's G_H1), not the weighted one.
         LogSpectralAmplitudeGain.Compute(_priori, _posteriori, _minimumGain, _lsaGain);

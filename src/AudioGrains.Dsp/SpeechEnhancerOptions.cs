@@ -57,6 +57,30 @@ public sealed record SpeechEnhancerOptions
     /// </summary>
     public bool PresenceWeightedGain { get; init; } = true;
 
+    /// <summary>
+    /// Remember held notes as noise (<see cref="TonalNoiseMemory"/>): the noise the gain uses is the larger of the
+    /// tracker's and the levels of bins that held steady over it. Music under speech otherwise passes as speech.
+    /// </summary>
+    public bool TonalMemory { get; init; } = true;
+
+    /// <summary>Tonal memory: the most a held note's level moves from one frame to the next, dB.</summary>
+    public double TonalStepDb { get; init; } = 1;
+
+    /// <summary>Tonal memory: how long a bin must hold steady to count as a note, seconds.</summary>
+    public double TonalMinimumSeconds { get; init; } = 0.1;
+
+    /// <summary>Tonal memory: how far a note must stand over the tracker's noise, dB.</summary>
+    public double TonalPeakSnrDb { get; init; } = 6;
+
+    /// <summary>Tonal memory: a remembered note's power falls by 1/e every this many seconds (4.3 dB).</summary>
+    public double TonalMemorySeconds { get; init; } = 8;
+
+    /// <summary>
+    /// Tonal memory: the longest a note is remembered, seconds. At most <see cref="ConvergenceSeconds"/>: the memory
+    /// looks back this far, and a chunk's context must cover it for the output not to depend on the chunk size.
+    /// </summary>
+    public double TonalHoldSeconds { get; init; } = 20;
+
     /// <summary>Frames whose mean power starts the noise estimate where a run begins (the signal's start, or a chunk's context).</summary>
     public int InitialNoiseFrames { get; init; } = 8;
 
@@ -83,6 +107,12 @@ public sealed record SpeechEnhancerOptions
         if (!(StagnationLimit is > 0 and < 1)) throw Bad($"StagnationLimit {StagnationLimit} must be in (0, 1).");
         if (InitialNoiseFrames < 1) throw Bad($"InitialNoiseFrames {InitialNoiseFrames} must be at least 1.");
         if (!(ConvergenceSeconds is >= 0 and <= 600)) throw Bad($"ConvergenceSeconds {ConvergenceSeconds} must be in [0, 600].");
+        if (!(TonalStepDb is > 0 and <= 20)) throw Bad($"TonalStepDb {TonalStepDb} must be in (0, 20] dB.");
+        if (!(TonalMinimumSeconds is > 0 and <= 10)) throw Bad($"TonalMinimumSeconds {TonalMinimumSeconds} must be in (0, 10] s.");
+        if (!(TonalPeakSnrDb is >= 0 and <= 60)) throw Bad($"TonalPeakSnrDb {TonalPeakSnrDb} must be in [0, 60] dB.");
+        if (!(TonalMemorySeconds is > 0 and <= 600)) throw Bad($"TonalMemorySeconds {TonalMemorySeconds} must be in (0, 600] s.");
+        if (!(TonalHoldSeconds is >= 1 and <= 600)) throw Bad($"TonalHoldSeconds {TonalHoldSeconds} must be in [1, 600] s.");
+        if (TonalMemory && TonalHoldSeconds > ConvergenceSeconds) throw Bad($"TonalHoldSeconds {TonalHoldSeconds} must not exceed ConvergenceSeconds {ConvergenceSeconds} (the chunk context must cover the memory).");
         return this;
     }
 

@@ -91,12 +91,12 @@ public class SpeechEstimatorTests
         var gain = new float[enhancer.PaddedBins];
         enhancer.Begin(0, power);
         enhancer.Begin(1, power);
-        enhancer.Step(0, power, gain); // JIT
+        enhancer.Step(0, 0, power, gain); // JIT
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            enhancer.Step(0, power, gain);
-            enhancer.Step(1, power, gain);
+            enhancer.Step(0, i + 1, power, gain);
+            enhancer.Step(1, i, power, gain);
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.All(gain.Take(513), g => Assert.InRange(g, 0.1f - 1e-6f, 1f));

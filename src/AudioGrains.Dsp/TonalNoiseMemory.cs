@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AudioGrains.Dsp;
+
+/// <summary>
+/// Remembers held notes as noise, for one channel. The speech-presence tracker takes a note for speech
+/// (it stands well over the noise) and leaves it in; speech's harmonics glide with its pitch, a note's
+/// partials stay put. So a bin whose level moves by at most <see cref="SpeechEnhancerOptions.TonalStepDb"/>
+/// from frame to frame for <see cref="SpeechEnhancerOptions.TonalMinimumSeconds"/> and stands
+/// <see cref="SpeechEnhancerOptions.TonalPeakSnrDb"/> over the tracker's noise is tonal; its level goes into a
+/// <see cref="DecayingWindowMaximum"/> (falling by 1/e in power every <see cref="SpeechEnhancerOptions.TonalMemorySeconds"/>,
+/// held for at most <see cref="SpeechEnhancerOptions.TonalHoldSeconds"/>), and the noise the estimator uses is
+/// the larger of the tracker's and that memory: notes that come back are expected in their bins.
+/// </summary>
+/// <remarks>
+/// The memory's value depends on the last TonalHoldSeconds of frames only (and on the tracker, which
+/// converges within the chunk context), which keeps the output independent of the chunk size. Not thread-safe.
+/// </remarks>
+public sealed class TonalNoiseMemory
+{
+    private const float DbPerNeper = 4.3429448f; // 10/ln 10: dB = 10·log10(p) = ln(p)·10/ln 10
+
+    private readonly float _step, _peakSnr;
+    private readonly int _minimumFrames;
+    private readonly float[] _previousDb, _run, _levels, _memoryDb;
+    private readonly DecayingWindowMaximum _memory;
+
+    /// <param name="options">The settings (the Tonal* ones).</param>
+    /// <param name="length">Padded bins per frame.</param>
+    /// <param name="frameSeconds">Time between frames.</param>
+    public TonalNoiseMemory(SpeechEnhancerOptions options, int length, double frameSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _step = (float)options.TonalStepDb;
+        _peakSnr = (float)options.TonalPeakSnrDb;
+        _minimumFrames = Math.Max(1, (int)Math.Round(options.TonalMinimumSeconds / frameSeconds));
+        var blockFrames = Math.Max(1, (int)Math.Round(1.0 / frameSeconds)); // blocks of about 1 s
+        var blocks = Math.Max(0, (int)Math.Floor(options.TonalHoldSeconds / (blockFrames * frameSeconds)) - 1);
+        _memory = new DecayingWindowMaximum(length, blockFrames, blocks, (float)(DbPerNeper * frameSeconds / options.TonalMemorySeconds));
+        _previousDb = new float[length];
+        _run = new float[length];
+        _levels = new float[length];
+        _memoryDb = new float[length];
+        Reset();
+    }
+
+    /// <summary>Frames the memory looks back at most.</summary>
+    public int WindowFrames => _memory.WindowFrames;
+
+    /// <summary>Forgets every note (a run begins).</summary>
+    public void Reset()
+    {
+        Array.Fill(_previousDb, DecayingWindowMaximum.Empty);
+        Array.Clear(_run);
+        _memory.Reset();
+    }
+
+    /// <summary>
+    /// Frame <paramref name="frame"/> (counted from the signal's start): its power |Y|² and the tracker's noise in,
+    /// the noise the estimator uses out, max(tracker, memory). Spans of one length, a multiple of Vector&lt;float&gt;.Count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(long frame, ReadOnlySpan<float> power, ReadOnlySpan<float> trackerNoise, Span<float> noise)
+    {
+        SpeechPresenceNoiseTracker.CheckLengths(power.Length, trackerNoise.Length, noise.Length, _levels.Length);
+        ref var rp = ref MemoryMarshal.GetReference(power);
+        ref var rt = ref MemoryMarshal.GetReference(trackerNoise);
+        ref var rv = ref MemoryMarshal.GetReference(_previousDb.AsSpan());
+        ref var rr = ref MemoryMarshal.GetReference(_run.AsSpan());
+        ref var rl = ref MemoryMarshal.GetReference(_levels.AsSpan());
+        var toDb = new Vector<float>(DbPerNeper);
+        var floor = new Vector<float>(SpeechPresenceNoiseTracker.NoiseFloor);
+        var step = new Vector<float>(_step);
+        var peak = new Vector<float>(_peakSnr);
+        var minimum = new Vector<float>(_minimumFrames);
+        var empty = new Vector<float>(DecayingWindowMaximum.Empty);
+        for (var k = 0; k < power.Length; k += Vector<float>.Count)
+        {
+            var level = Vector.Log(Vector.Max(Vector.LoadUnsafe(ref rp, (nuint)k), floor)) * toDb;
+            var steady = Vector.LessThanOrEqual(Vector.Abs(level - Vector.LoadUnsafe(ref rv, (nuint)k)), step);
+            var run = Vector.ConditionalSelect(steady, Vector.LoadUnsafe(ref rr, (nuint)k) + Vector<float>.One, Vector<float>.Zero);
+            var over = Vector.GreaterThanOrEqual(level, Vector.Log(Vector.LoadUnsafe(ref rt, (nuint)k)) * toDb + peak);
+            var tonal = Vector.BitwiseAnd(Vector.GreaterThanOrEqual(run, minimum), over);
+            Vector.ConditionalSelect(tonal, level, empty).StoreUnsafe(ref rl, (nuint)k);
+            run.StoreUnsafe(ref rr, (nuint)k);
+            level.StoreUnsafe(ref rv, (nuint)k);
+        }
+        _memory.Update(frame, _levels, _memoryDb);
+        ref var rm = ref MemoryMarshal.GetReference(_memoryDb.AsSpan());
+        ref var rn = ref MemoryMarshal.GetReference(noise);
+        var toPower = new Vector<float>(1 / DbPerNeper);
+        for (var k = 0; k < power.Length; k += Vector<float>.Count)
+        {
+            var remembered = Vector.Exp(Vector.Max(Vector.LoadUnsafe(ref rm, (nuint)k), new Vector<float>(-300f)) * toPower);
+            Vector.Max(Vector.LoadUnsafe(ref rt, (nuint)k), remembered).StoreUnsafe(ref rn, (nuint)k);
+        }
+    }
+}
