@@ -81,25 +81,6 @@ public sealed record SpeechEnhancerOptions
     /// </summary>
     public double TonalHoldSeconds { get; init; } = 20;
 
-    /// <summary>
-    /// Put a floor under the noise estimate when the noise is made of speech (<see cref="BabbleNoiseFloor"/>): when the
-    /// tracker calls speech present in much more of the spectrogram than speech fills, the noise is at least a
-    /// fraction of the input's mean power over the last seconds.
-    /// </summary>
-    public bool BabbleFloor { get; init; } = true;
-
-    /// <summary>Babble floor: the window the share of speech presence and the mean power are taken over, seconds.</summary>
-    public double BabbleWindowSeconds { get; init; } = 8;
-
-    /// <summary>Babble floor: the share of bins × frames with speech present (P &gt; 0.9) from which the floor comes in.</summary>
-    public double BabbleShareFrom { get; init; } = 0.15;
-
-    /// <summary>Babble floor: the share at which the floor is whole.</summary>
-    public double BabbleShareTo { get; init; } = 0.3;
-
-    /// <summary>Babble floor: the floor, dB relative to the input's mean power per bin over the window.</summary>
-    public double BabbleFloorDb { get; init; } = -5.2;
-
     /// <summary>Frames whose mean power starts the noise estimate where a run begins (the signal's start, or a chunk's context).</summary>
     public int InitialNoiseFrames { get; init; } = 8;
 
@@ -131,11 +112,6 @@ public sealed record SpeechEnhancerOptions
         if (!(TonalPeakSnrDb is >= 0 and <= 60)) throw Bad($"TonalPeakSnrDb {TonalPeakSnrDb} must be in [0, 60] dB.");
         if (!(TonalMemorySeconds is > 0 and <= 600)) throw Bad($"TonalMemorySeconds {TonalMemorySeconds} must be in (0, 600] s.");
         if (!(TonalHoldSeconds is >= 1 and <= 600)) throw Bad($"TonalHoldSeconds {TonalHoldSeconds} must be in [1, 600] s.");
-        if (!(BabbleWindowSeconds is >= 1 and <= 600)) throw Bad($"BabbleWindowSeconds {BabbleWindowSeconds} must be in [1, 600] s.");
-        if (!(BabbleShareFrom is >= 0 and < 1)) throw Bad($"BabbleShareFrom {BabbleShareFrom} must be in [0, 1).");
-        if (!(BabbleShareTo > BabbleShareFrom && BabbleShareTo <= 1)) throw Bad($"BabbleShareTo {BabbleShareTo} must be in (BabbleShareFrom, 1].");
-        if (!(BabbleFloorDb is >= -40 and <= 10)) throw Bad($"BabbleFloorDb {BabbleFloorDb} must be in [-40, 10] dB.");
-        if (BabbleFloor && BabbleWindowSeconds + 1 > ConvergenceSeconds) throw Bad($"BabbleWindowSeconds {BabbleWindowSeconds} must be at least 1 s under ConvergenceSeconds {ConvergenceSeconds} (the chunk context must cover the window).");
         if (TonalMemory && TonalHoldSeconds > ConvergenceSeconds) throw Bad($"TonalHoldSeconds {TonalHoldSeconds} must not exceed ConvergenceSeconds {ConvergenceSeconds} (the chunk context must cover the memory).");
         return this;
     }
