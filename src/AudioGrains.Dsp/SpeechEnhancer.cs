@@ -28,6 +28,7 @@ public sealed class SpeechEnhancer
     private readonly float[] _priori, _posteriori, _framePresence, _lsaGain, _gainNoise; // scratch, one frame
     private readonly TonalNoiseMemory[]? _tonal;                              // [channel], when Options.TonalMemory
     private readonly BabbleNoiseFloor[]? _babble;                             // [channel], when Options.BabbleFloor
+    private readonly NoiseCeiling[]? _ceiling;                                // [channel], when Options.NoiseCeiling
 
     /// <param name="options">The settings.</param>
     /// <param name="channels">Channels, each with its own state.</param>
@@ -57,7 +58,9 @@ public sealed class SpeechEnhancer
         _lsaGain = new float[PaddedBins];
         _gainNoise = new float[PaddedBins];
         if (options.TonalMemory)
-            _tonal = Enumerable.Range(0, channels).Select(_ => new TonalNoiseMemory(options, PaddedBins, frameSeconds)).ToArray();
+            _tonal = Enumerable.Range(0, channels).Select(_ => new TonalNoiseMemory(options, PaddedBins, bins, frameSeconds)).ToArray();
+        if (options.NoiseCeiling)
+            _ceiling = Enumerable.Range(0, channels).Select(_ => new NoiseCeiling(options, PaddedBins, frameSeconds)).ToArray();
         if (options.BabbleFloor)
             _babble = Enumerable.Range(0, channels).Select(_ => new BabbleNoiseFloor(options, PaddedBins, bins, frameSeconds)).ToArray();
     }
@@ -88,6 +91,7 @@ public sealed class SpeechEnhancer
         Row(_clean, channel).Clear();
         _tonal?[channel].Reset();
         _babble?[channel].Reset();
+        _ceiling?[channel].Reset();
     }
 
     /// <summary>
@@ -101,6 +105,7 @@ public sealed class SpeechEnhancer
         var tracked = Row(_noise, channel);
         var clean = Row(_clean, channel);
         SpeechPresenceNoiseTracker.Update(power, tracked, Row(_presence, channel), _framePresence, _tracker);
+        _ceiling?[channel].Step(frame, power, tracked);
         // The gain's noise: the tracker's, raised by the tonal memory and the babble floor; the tracker keeps its own.
         if (_tonal is not null) _tonal[channel].Step(frame, power, tracked, _gainNoise);
         else tracked.CopyTo(_gainNoise);

@@ -72,6 +72,42 @@ public sealed class SpeechEnhancementTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("music")]
+    [InlineData("babble")]
+    public async Task Chunked_output_matches_the_whole_pass_where_the_noise_memories_act(string kind)
+    {
+        // The tonal memory (music) and the babble floor (babble) are in play here, unlike in the chunking tests'
+        // programme and pink noise: 110 s of speech (the sentences five times) at 5 dB SNR, 30 s chunks and a 3 s one.
+        var sentences = await SpeechMixtures.SpeechAsync();
+        var speech = Enumerable.Repeat(sentences, 5).SelectMany(x => x).ToArray();
+        var noisy = SpeechMixtures.Mix(speech, await NoiseAsync(kind, speech.Length), 5);
+        var gate = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1);
+        var x = noisy.Select(v => (double)v).ToArray();
+        long[] starts = [0, 30 * Rate, 60 * Rate, 90 * Rate, 93 * Rate];
+        var whole = new SpectralGateChunkingTests.Pass(gate, x, null);
+        var chunked = new SpectralGateChunkingTests.Pass(gate, x, null, starts);
+        double[] edges = [0, 0.010, 0.100, 1.0, double.PositiveInfinity];
+        var signal = new double[4];
+        var error = new double[4];
+        for (var n = 0; n < x.Length; n++)
+        {
+            var distance = starts.Where(s => s > 0).Min(s => Math.Abs(n + 0.5 - s)) / Rate;
+            var bin = 0;
+            while (distance >= edges[bin + 1]) bin++;
+            signal[bin] += whole.Output[n] * whole.Output[n];
+            var d = chunked.Output[n] - whole.Output[n];
+            error[bin] += d * d;
+        }
+        string[] names = ["0-10 ms", "10-100 ms", "0.1-1 s", "> 1 s"];
+        for (var b = 0; b < 4; b++)
+        {
+            var snr = error[b] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[b] / error[b]);
+            output.WriteLine($"{kind} at 5 dB, chunked against whole: {names[b]}: SNR {snr:F1} dB");
+            Assert.True(snr >= 90, $"{kind}, {names[b]} from a seam: SNR {snr:F1} dB");
+        }
+    }
+
     /// <summary>The table of docs/benchmarks.md (issue 13): every mode and ffmpeg's afftdn, three noises, three SNRs.</summary>
     [Fact]
     public async Task Prints_the_comparison_table()

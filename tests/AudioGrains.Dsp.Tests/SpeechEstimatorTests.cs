@@ -111,6 +111,7 @@ public class SpeechEstimatorTests
         Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { InitialNoiseFrames = 0 }.Validated());
         Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { BabbleShareTo = 0.1 }.Validated()); // under BabbleShareFrom
         Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { BabbleWindowSeconds = 39.5 }.Validated()); // the chunk context must cover it
+        Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { CeilingWindowSeconds = 39.5 }.Validated());
         Assert.Throws<ArgumentException>(() => new SpectralGateOptions { Mode = DenoiseMode.Speech, Speech = new() { NoiseSmoothing = -0.1 } }.Validated(16000));
         Assert.Same(SpeechEnhancerOptions.Defaults, SpeechEnhancerOptions.Defaults.Validated());
     }

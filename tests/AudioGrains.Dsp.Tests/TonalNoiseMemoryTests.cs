@@ -53,7 +53,7 @@ public class TonalNoiseMemoryTests
     public void A_held_note_is_remembered_and_forgotten_on_schedule()
     {
         var options = SpeechEnhancerOptions.Defaults;
-        var memory = new TonalNoiseMemory(options, Length, FrameSeconds);
+        var memory = new TonalNoiseMemory(options, Length, Length, FrameSeconds);
         var random = new Random(2);
         const float noisePower = 1e-6f, notePower = 1e-3f; // the note 30 dB over the noise, in bin 1
         var tracker = Enumerable.Repeat(noisePower, Length).ToArray();
@@ -84,7 +84,7 @@ public class TonalNoiseMemoryTests
     public void A_gliding_partial_is_not_remembered()
     {
         // Speech's harmonics move with its pitch: in one bin the level changes by more than 1 dB a frame.
-        var memory = new TonalNoiseMemory(SpeechEnhancerOptions.Defaults, Length, FrameSeconds);
+        var memory = new TonalNoiseMemory(SpeechEnhancerOptions.Defaults, Length, Length, FrameSeconds);
         var tracker = Enumerable.Repeat(1e-6f, Length).ToArray();
         var power = new float[Length];
         var noise = new float[Length];
