@@ -23,8 +23,6 @@ namespace AudioGrains.Dsp;
 /// </remarks>
 public sealed class TonalNoiseMemory
 {
-    private const float DbPerNeper = 4.3429448f; // 10/ln 10: dB = 10·log10(p) = ln(p)·10/ln 10
-
     private readonly float _step, _peakSnr;
     private readonly int _minimumFrames;
     /// <summary>A bin's neighbourhood: the bins this far from it and further, up to <see cref="NeighbourhoodOuter"/> (past a Hann window's main lobe).</summary>
@@ -34,7 +32,7 @@ public sealed class TonalNoiseMemory
     public const int NeighbourhoodOuter = 8;
 
     private readonly int _bins;
-    private readonly float[] _previousDb, _run, _levels, _memoryDb, _neighbourhood;
+    private readonly float[] _previous, _run, _levels, _remembered, _neighbourhood;
     private readonly double[] _cumulative;
     private readonly DecayingWindowMaximum _memory;
 
@@ -50,16 +48,17 @@ public sealed class TonalNoiseMemory
         _bins = bins;
         _neighbourhood = new float[length];
         _cumulative = new double[bins + 1];
-        _step = (float)options.TonalStepDb;
+        _step = (float)Math.Pow(10, options.TonalStepDb / 10);
         _peakSnr = (float)Math.Pow(10, options.TonalPeakSnrDb / 10);
         _minimumFrames = Math.Max(1, (int)Math.Round(options.TonalMinimumSeconds / frameSeconds));
         var blockFrames = Math.Max(1, (int)Math.Round(1.0 / frameSeconds)); // blocks of about 1 s
         var blocks = Math.Max(0, (int)Math.Floor(options.TonalHoldSeconds / (blockFrames * frameSeconds)) - 1);
-        _memory = new DecayingWindowMaximum(length, blockFrames, blocks, (float)(DbPerNeper * frameSeconds / options.TonalMemorySeconds));
-        _previousDb = new float[length];
+        // Power falling by 1/e every TonalMemorySeconds: 10·log10(e) = 4.34 dB.
+        _memory = new DecayingWindowMaximum(length, blockFrames, blocks, 10 * Math.Log10(Math.E) * frameSeconds / options.TonalMemorySeconds);
+        _previous = new float[length];
         _run = new float[length];
         _levels = new float[length];
-        _memoryDb = new float[length];
+        _remembered = new float[length];
         Reset();
     }
 
@@ -69,7 +68,7 @@ public sealed class TonalNoiseMemory
     /// <summary>Forgets every note (a run begins).</summary>
     public void Reset()
     {
-        Array.Fill(_previousDb, DecayingWindowMaximum.Empty);
+        Array.Clear(_previous);
         Array.Clear(_run);
         _memory.Reset();
     }
@@ -86,10 +85,9 @@ public sealed class TonalNoiseMemory
         ref var ra = ref MemoryMarshal.GetReference(_neighbourhood.AsSpan());
         ref var rp = ref MemoryMarshal.GetReference(power);
         ref var rt = ref MemoryMarshal.GetReference(trackerNoise);
-        ref var rv = ref MemoryMarshal.GetReference(_previousDb.AsSpan());
+        ref var rv = ref MemoryMarshal.GetReference(_previous.AsSpan());
         ref var rr = ref MemoryMarshal.GetReference(_run.AsSpan());
         ref var rl = ref MemoryMarshal.GetReference(_levels.AsSpan());
-        var toDb = new Vector<float>(DbPerNeper);
         var floor = new Vector<float>(SpeechPresenceNoiseTracker.NoiseFloor);
         var step = new Vector<float>(_step);
         var peak = new Vector<float>(_peakSnr);
@@ -97,8 +95,10 @@ public sealed class TonalNoiseMemory
         var empty = new Vector<float>(DecayingWindowMaximum.Empty);
         for (var k = 0; k < power.Length; k += Vector<float>.Count)
         {
-            var level = Vector.Log(Vector.Max(Vector.LoadUnsafe(ref rp, (nuint)k), floor)) * toDb;
-            var steady = Vector.LessThanOrEqual(Vector.Abs(level - Vector.LoadUnsafe(ref rv, (nuint)k)), step);
+            // Steady: the power within a factor 10^(TonalStepDb/10) of the previous frame's, either way (no logarithm).
+            var level = Vector.Max(Vector.LoadUnsafe(ref rp, (nuint)k), floor);
+            var previous = Vector.LoadUnsafe(ref rv, (nuint)k);
+            var steady = Vector.BitwiseAnd(Vector.LessThanOrEqual(level, step * previous), Vector.LessThanOrEqual(previous, step * level));
             // The run is capped at the minimum: whether a bin is tonal then depends on the last few frames alone.
             var run = Vector.ConditionalSelect(steady, Vector.Min(Vector.LoadUnsafe(ref rr, (nuint)k) + Vector<float>.One, minimum), Vector<float>.Zero);
             var over = Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref rp, (nuint)k), peak * Vector.LoadUnsafe(ref ra, (nuint)k));
@@ -107,15 +107,11 @@ public sealed class TonalNoiseMemory
             run.StoreUnsafe(ref rr, (nuint)k);
             level.StoreUnsafe(ref rv, (nuint)k);
         }
-        _memory.Update(frame, _levels, _memoryDb);
-        ref var rm = ref MemoryMarshal.GetReference(_memoryDb.AsSpan());
+        _memory.Update(frame, _levels, _remembered);
+        ref var rm = ref MemoryMarshal.GetReference(_remembered.AsSpan());
         ref var rn = ref MemoryMarshal.GetReference(noise);
-        var toPower = new Vector<float>(1 / DbPerNeper);
         for (var k = 0; k < power.Length; k += Vector<float>.Count)
-        {
-            var remembered = Vector.Exp(Vector.Max(Vector.LoadUnsafe(ref rm, (nuint)k), new Vector<float>(-300f)) * toPower);
-            Vector.Max(Vector.LoadUnsafe(ref rt, (nuint)k), remembered).StoreUnsafe(ref rn, (nuint)k);
-        }
+            Vector.Max(Vector.LoadUnsafe(ref rt, (nuint)k), Vector.LoadUnsafe(ref rm, (nuint)k)).StoreUnsafe(ref rn, (nuint)k);
     }
 
     /// <summary>Each real bin's neighbourhood mean power (bins NeighbourhoodInner to NeighbourhoodOuter away on either side, within the spectrum) into _neighbourhood.</summary>

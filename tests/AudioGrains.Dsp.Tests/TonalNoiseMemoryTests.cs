@@ -16,17 +16,17 @@ public class TonalNoiseMemoryTests
     public void A_level_decays_by_the_given_rate_and_leaves_with_its_block()
     {
         const int blockFrames = 10, blocks = 3;
-        const float decay = 0.5f;
-        var window = new DecayingWindowMaximum(Length, blockFrames, blocks, decay);
-        var levels = new float[Length];
+        const double decayDb = 0.5;
+        var window = new DecayingWindowMaximum(Length, blockFrames, blocks, decayDb);
+        var powers = new float[Length];
         var maximum = new float[Length];
         for (var f = 0L; f < 60; f++)
         {
-            Array.Fill(levels, f == 13 ? 40f : DecayingWindowMaximum.Empty);
-            window.Update(f, levels, maximum);
+            Array.Fill(powers, f == 13 ? 1e4f : DecayingWindowMaximum.Empty);
+            window.Update(f, powers, maximum);
             // Frame 13 is in block 1; the window at frame f holds block f/10 and the 3 before it.
-            var expected = f >= 13 && f / blockFrames <= 1 + blocks ? 40f - (f - 13) * decay : DecayingWindowMaximum.Empty;
-            Assert.Equal(expected, maximum[0], 4);
+            var expected = f >= 13 && f / blockFrames <= 1 + blocks ? 1e4 * Math.Pow(10, -decayDb * (f - 13) / 10) : 0;
+            Assert.Equal(expected, maximum[0], expected * 1e-5);
         }
     }
 
@@ -34,7 +34,7 @@ public class TonalNoiseMemoryTests
     public void The_maximum_does_not_depend_on_where_a_run_began()
     {
         var random = new Random(5);
-        var levels = Enumerable.Range(0, 400).Select(_ => Enumerable.Range(0, Length).Select(_ => random.NextDouble() < 0.1 ? (float)(random.NextDouble() * 60) : DecayingWindowMaximum.Empty).ToArray()).ToArray();
+        var levels = Enumerable.Range(0, 400).Select(_ => Enumerable.Range(0, Length).Select(_ => random.NextDouble() < 0.1 ? (float)Math.Pow(10, random.NextDouble() * 6) : DecayingWindowMaximum.Empty).ToArray()).ToArray();
         var whole = new DecayingWindowMaximum(Length, 16, 4, 0.3f);
         var late = new DecayingWindowMaximum(Length, 16, 4, 0.3f);
         var a = new float[Length];
