@@ -365,7 +365,7 @@ public sealed class SpectralGate
                 }
                 break;
             case DenoiseMode.Speech:
-                for (var c = 0; c < _outputChannels; c++) SpeechStep(slot, c);
+                for (var c = 0; c < _outputChannels; c++) SpeechStep(m, slot, c);
                 break;
             case DenoiseMode.NonStationary:
                 var perFrame = _outputChannels * _bins;
@@ -494,17 +494,17 @@ public sealed class SpectralGate
             for (var c = 0; c < _outputChannels; c++)
             {
                 Power(SlotRe(0, c), SlotIm(0, c), _power);
-                speech.Step(c, _power, _speechGain);
+                speech.Step(c, m, _power, _speechGain);
             }
         }
     }
 
-    /// <summary>Speech: one estimator step on the spectrum in ring slot <paramref name="slot"/>, its gains into the slot's mask.</summary>
+    /// <summary>Speech: one estimator step on frame <paramref name="m"/>'s spectrum in ring slot <paramref name="slot"/>, its gains into the slot's mask.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SpeechStep(int slot, int c)
+    private void SpeechStep(long m, int slot, int c)
     {
         Power(SlotRe(slot, c), SlotIm(slot, c), _power);
-        _speech!.Step(c, _power, _speechGain);
+        _speech!.Step(c, m, _power, _speechGain);
         var mask = SlotMask(slot, c);
         for (var k = 0; k < mask.Length; k++) mask[k] = _speechGain[k];
     }

@@ -5,7 +5,9 @@ namespace AudioGrains.Dsp;
 
 /// <summary>
 /// The <c>speech</c> noise reduction's per-frame estimator: for each STFT frame of each channel, the
-/// noise power is tracked (<see cref="SpeechPresenceNoiseTracker"/>), the a-priori SNR is estimated
+/// noise power is tracked (<see cref="SpeechPresenceNoiseTracker"/>) and, for the gain, raised where
+/// notes are held (<see cref="TonalNoiseMemory"/>) or the noise is babble (<see cref="BabbleNoiseFloor"/>),
+/// the a-priori SNR is estimated
 /// (<see cref="DecisionDirectedSnr"/>) and the log-spectral amplitude gain follows
 /// (<see cref="LogSpectralAmplitudeGain"/>), weighted by the speech presence probability
 /// (<see cref="PresenceWeightedGain"/>). Frames must come in order: the state (noise power,
@@ -23,7 +25,10 @@ public sealed class SpeechEnhancer
     private readonly SpeechPresenceNoiseTracker.Constants _tracker;
     private readonly float _weight, _minimumPriori, _minimumGain;
     private readonly float[] _noise, _presence, _clean;                       // [channel][padded bin]
-    private readonly float[] _priori, _posteriori, _framePresence, _lsaGain; // scratch, one frame
+    private readonly float[] _priori, _posteriori, _framePresence, _lsaGain, _gainNoise; // scratch, one frame
+    private readonly TonalNoiseMemory[]? _tonal;                              // [channel], when Options.TonalMemory
+    private readonly BabbleNoiseFloor[]? _babble;                             // [channel], when Options.BabbleFloor
+    private readonly NoiseCeiling[]? _ceiling;                                // [channel], when Options.NoiseCeiling
 
     /// <param name="options">The settings.</param>
     /// <param name="channels">Channels, each with its own state.</param>
@@ -51,6 +56,13 @@ public sealed class SpeechEnhancer
         _posteriori = new float[PaddedBins];
         _framePresence = new float[PaddedBins];
         _lsaGain = new float[PaddedBins];
+        _gainNoise = new float[PaddedBins];
+        if (options.TonalMemory)
+            _tonal = Enumerable.Range(0, channels).Select(_ => new TonalNoiseMemory(options, PaddedBins, bins, frameSeconds)).ToArray();
+        if (options.NoiseCeiling)
+            _ceiling = Enumerable.Range(0, channels).Select(_ => new NoiseCeiling(options, PaddedBins, frameSeconds)).ToArray();
+        if (options.BabbleFloor)
+            _babble = Enumerable.Range(0, channels).Select(_ => new BabbleNoiseFloor(options, PaddedBins, bins, frameSeconds)).ToArray();
     }
 
     public SpeechEnhancerOptions Options { get; }
@@ -77,15 +89,28 @@ public sealed class SpeechEnhancer
         for (var k = 0; k < noise.Length; k++) noise[k] = Math.Max(initialNoise[k], SpeechPresenceNoiseTracker.NoiseFloor);
         Row(_presence, channel).Fill(0.5f);
         Row(_clean, channel).Clear();
+        _tonal?[channel].Reset();
+        _babble?[channel].Reset();
+        _ceiling?[channel].Reset();
     }
 
-    /// <summary>One frame of <paramref name="channel"/>: its power |Y|² (padded) in, its gains (padded) out.</summary>
+    /// <summary>
+    /// One frame of <paramref name="channel"/>: its power |Y|² (padded) in, its gains (padded) out.
+    /// <paramref name="frame"/> is the frame's index counted from the signal's start (the tonal memory's
+    /// window is aligned to it, so that chunked runs and the whole-signal run agree).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(int channel, ReadOnlySpan<float> power, Span<float> gain)
+    public void Step(int channel, long frame, ReadOnlySpan<float> power, Span<float> gain)
     {
-        var noise = Row(_noise, channel);
+        var tracked = Row(_noise, channel);
         var clean = Row(_clean, channel);
-        SpeechPresenceNoiseTracker.Update(power, noise, Row(_presence, channel), _framePresence, _tracker);
+        SpeechPresenceNoiseTracker.Update(power, tracked, Row(_presence, channel), _framePresence, _tracker);
+        _ceiling?[channel].Step(frame, power, tracked);
+        // The gain's noise: the tracker's, raised by the tonal memory and the babble floor; the tracker keeps its own.
+        if (_tonal is not null) _tonal[channel].Step(frame, power, tracked, _gainNoise);
+        else tracked.CopyTo(_gainNoise);
+        _babble?[channel].Step(frame, power, tracked, _gainNoise);
+        ReadOnlySpan<float> noise = _gainNoise;
         DecisionDirectedSnr.Estimate(power, noise, clean, _weight, _minimumPriori, _priori, _posteriori);
         // The decision-directed estimate carries the gain under speech presence (OM-LSA's G_H1), not the weighted one.
         LogSpectralAmplitudeGain.Compute(_priori, _posteriori, _minimumGain, _lsaGain);

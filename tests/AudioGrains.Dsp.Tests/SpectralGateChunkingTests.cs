@@ -240,7 +240,7 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     /// <summary>One pipeline run: analysis passes and Process, whole or per chunk with merging.</summary>
-    private sealed class Pass
+    internal sealed class Pass
     {
         public Pass(SpectralGate gate, double[] x, double[]? clip, long[]? starts = null)
         {

@@ -32,17 +32,17 @@ public sealed class SpeechEnhancementTests(ITestOutputHelper output)
     }
 
     private const string NotMet =
-        "Issue 13 target not met: at 0 and 5 dB SNR both gates gain more SI-SDR on music and babble than the speech estimator " +
-        "(they pull everything under a global or 2 s threshold down by 14 dB, speech included; the speech tracker takes these noises for speech). " +
-        "Figures in docs/benchmarks.md.";
+        "Issue 13 target not met: at 0 dB SNR both gates gain more SI-SDR on babble than the speech estimator (+1.23 and +1.06 dB against +0.61: " +
+        "they pull everything under a global or 2 s threshold down by 14 dB, speech included; even the babble's true long-term spectrum as the " +
+        "noise estimate gives the estimator only +1.1 to +1.4 dB there). Figures in docs/benchmarks.md.";
 
     [Theory]
     [InlineData("music", 10)]
     [InlineData("babble", 10)]
-    [InlineData("music", 0, Skip = NotMet)]
-    [InlineData("music", 5, Skip = NotMet)]
+    [InlineData("music", 0)]
+    [InlineData("music", 5)]
     [InlineData("babble", 0, Skip = NotMet)]
-    [InlineData("babble", 5, Skip = NotMet)]
+    [InlineData("babble", 5)]
     public async Task Speech_mode_beats_both_gates_on_nonstationary_noise(string kind, double snr)
     {
         var speech = await SpeechMixtures.SpeechAsync();
@@ -69,6 +69,42 @@ public sealed class SpeechEnhancementTests(ITestOutputHelper output)
             var sdr = ScaleInvariantSdr.Of(clean, Denoise(clean, DenoiseMode.Speech));
             output.WriteLine($"clean speech, {name}: {before:F2} LUFS -> {after:F2} LUFS ({after - before:+0.00;-0.00} dB), SI-SDR against the input {sdr:F1} dB");
             Assert.True(Math.Abs(after - before) < 1, $"{name}: loudness changed by {after - before:F2} dB");
+        }
+    }
+
+    [Theory]
+    [InlineData("music")]
+    [InlineData("babble")]
+    public async Task Chunked_output_matches_the_whole_pass_where_the_noise_memories_act(string kind)
+    {
+        // The tonal memory (music) and the babble floor (babble) are in play here, unlike in the chunking tests'
+        // programme and pink noise: 110 s of speech (the sentences five times) at 5 dB SNR, 30 s chunks and a 3 s one.
+        var sentences = await SpeechMixtures.SpeechAsync();
+        var speech = Enumerable.Repeat(sentences, 5).SelectMany(x => x).ToArray();
+        var noisy = SpeechMixtures.Mix(speech, await NoiseAsync(kind, speech.Length), 5);
+        var gate = new SpectralGate(new SpectralGateOptions { Mode = DenoiseMode.Speech }, Rate, 1);
+        var x = noisy.Select(v => (double)v).ToArray();
+        long[] starts = [0, 30 * Rate, 60 * Rate, 90 * Rate, 93 * Rate];
+        var whole = new SpectralGateChunkingTests.Pass(gate, x, null);
+        var chunked = new SpectralGateChunkingTests.Pass(gate, x, null, starts);
+        double[] edges = [0, 0.010, 0.100, 1.0, double.PositiveInfinity];
+        var signal = new double[4];
+        var error = new double[4];
+        for (var n = 0; n < x.Length; n++)
+        {
+            var distance = starts.Where(s => s > 0).Min(s => Math.Abs(n + 0.5 - s)) / Rate;
+            var bin = 0;
+            while (distance >= edges[bin + 1]) bin++;
+            signal[bin] += whole.Output[n] * whole.Output[n];
+            var d = chunked.Output[n] - whole.Output[n];
+            error[bin] += d * d;
+        }
+        string[] names = ["0-10 ms", "10-100 ms", "0.1-1 s", "> 1 s"];
+        for (var b = 0; b < 4; b++)
+        {
+            var snr = error[b] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[b] / error[b]);
+            output.WriteLine($"{kind} at 5 dB, chunked against whole: {names[b]}: SNR {snr:F1} dB");
+            Assert.True(snr >= 90, $"{kind}, {names[b]} from a seam: SNR {snr:F1} dB");
         }
     }
 

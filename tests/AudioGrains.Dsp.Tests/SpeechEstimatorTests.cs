@@ -91,12 +91,12 @@ public class SpeechEstimatorTests
         var gain = new float[enhancer.PaddedBins];
         enhancer.Begin(0, power);
         enhancer.Begin(1, power);
-        enhancer.Step(0, power, gain); // JIT
+        enhancer.Step(0, 0, power, gain); // JIT
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            enhancer.Step(0, power, gain);
-            enhancer.Step(1, power, gain);
+            enhancer.Step(0, i + 1, power, gain);
+            enhancer.Step(1, i, power, gain);
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.All(gain.Take(513), g => Assert.InRange(g, 0.1f - 1e-6f, 1f));
@@ -109,6 +109,9 @@ public class SpeechEstimatorTests
         Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { MinimumGainDb = 3 }.Validated());
         Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { PresencePrior = 0 }.Validated());
         Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { InitialNoiseFrames = 0 }.Validated());
+        Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { BabbleShareTo = 0.1 }.Validated()); // under BabbleShareFrom
+        Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { BabbleWindowSeconds = 39.5 }.Validated()); // the chunk context must cover it
+        Assert.Throws<ArgumentException>(() => new SpeechEnhancerOptions { CeilingWindowSeconds = 39.5 }.Validated());
         Assert.Throws<ArgumentException>(() => new SpectralGateOptions { Mode = DenoiseMode.Speech, Speech = new() { NoiseSmoothing = -0.1 } }.Validated(16000));
         Assert.Same(SpeechEnhancerOptions.Defaults, SpeechEnhancerOptions.Defaults.Validated());
     }
