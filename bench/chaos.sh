@@ -351,7 +351,7 @@ done
 
 report="$out_dir/chaos-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
-  echo "Command: \`bench/chaos.sh --trials $trials --seed $seed --faults $faults --jobs $jobs --seconds $seconds$( ((in_turn)) && echo " --in-turn")\` ($(nproc) cores, commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d))"
+  echo "Command: \`bench/chaos.sh --trials $trials --seed $seed --faults $faults --jobs $jobs --seconds $seconds$( ((in_turn)) && echo " --in-turn")${at:+ --at $at}\` ($(nproc) cores, commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d))"
   echo
   echo "| trial | fault | target | at s | identical outputs | fault → every job progressed s | fault → all done s | result |"
   echo "|---:|---|---|---:|---:|---:|---:|---|"
