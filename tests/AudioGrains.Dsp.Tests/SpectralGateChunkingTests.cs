@@ -96,28 +96,39 @@ public class SpectralGateChunkingTests(Xunit.Abstractions.ITestOutputHelper outp
         var whole = new Pass(gate, x, null);
         var chunked = new Pass(gate, x, null, [.. starts]);
 
-        // SNR by distance to the nearest seam (chunk start other than 0).
+        var snrs = SnrBySeamDistance(whole.Output, chunked.Output, starts, Rate);
+        for (var b = 0; b < snrs.Length; b++)
+        {
+            var snr = snrs[b];
+            output.WriteLine($"{mode}, context {gate.ContextFrames} frames ({gate.ContextFrames / (double)Rate:F1} s): {SeamDistances[b]}: SNR {snr:F1} dB");
+            Assert.True(snr >= 90, $"{SeamDistances[b]}: SNR {snr:F1} dB");
+        }
+    }
+
+    /// <summary>The bins of <see cref="SnrBySeamDistance"/>: distance to the nearest seam.</summary>
+    internal static readonly string[] SeamDistances = ["0-10 ms", "10-100 ms", "0.1-1 s", "> 1 s"];
+
+    /// <summary>
+    /// SNR of a chunked output against the whole pass's, dB, by distance to the nearest seam (a chunk start other
+    /// than 0; chunks of any lengths), in the bins <see cref="SeamDistances"/>.
+    /// </summary>
+    internal static double[] SnrBySeamDistance(double[] whole, double[] chunked, IEnumerable<long> starts, int rate)
+    {
+        long[] seams = [.. starts.Where(s => s > 0)];
         double[] edges = [0, 0.010, 0.100, 1.0, double.PositiveInfinity];
         var signal = new double[4];
         var error = new double[4];
-        for (var n = 0; n < frames; n++)
+        for (var n = 0; n < whole.Length; n++)
         {
             var distance = double.PositiveInfinity;
-            foreach (var s in starts)
-                if (s > 0) distance = Math.Min(distance, Math.Abs(n + 0.5 - s) / Rate);
+            foreach (var s in seams) distance = Math.Min(distance, Math.Abs(n + 0.5 - s) / rate);
             var bin = 0;
             while (distance >= edges[bin + 1]) bin++;
-            signal[bin] += whole.Output[n] * whole.Output[n];
-            var d = chunked.Output[n] - whole.Output[n];
+            signal[bin] += whole[n] * whole[n];
+            var d = chunked[n] - whole[n];
             error[bin] += d * d;
         }
-        string[] names = ["0-10 ms", "10-100 ms", "0.1-1 s", "> 1 s"];
-        for (var b = 0; b < 4; b++)
-        {
-            var snr = 10 * Math.Log10(signal[b] / error[b]);
-            output.WriteLine($"{mode}, context {gate.ContextFrames} frames ({gate.ContextFrames / (double)Rate:F1} s): {names[b]}: SNR {snr:F1} dB");
-            Assert.True(snr >= 90, $"{names[b]}: SNR {snr:F1} dB");
-        }
+        return [.. signal.Zip(error, (p, e) => 10 * Math.Log10(p / e))];
     }
 
     [Fact]
