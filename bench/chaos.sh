@@ -27,7 +27,8 @@
 # folder to run instead of the Release build (the suite passes the build it tests).
 # Bounded: each trial ends after --trial-timeout s (default 240); the run stops starting trials after --budget s.
 # Output: a markdown table (also bench/out/chaos-<timestamp>.md) and the lines "trials: N, passed: P". A failed trial
-# keeps the logs so far and each job's status from every gateway in bench/out/chaos-failed-<timestamp>-trial-N/.
+# keeps the logs so far and each job's status from every gateway in bench/out/chaos-failed-<timestamp>-trial-N/;
+# --keep-logs keeps them for every trial (bench/out/chaos-<timestamp>-trial-N/), to read a passing trial's timeline.
 # Exit: 0 every trial passed; 1 a trial failed; 2 bad usage or the setup failed.
 set -euo pipefail
 
@@ -37,6 +38,7 @@ cd "$repo_root"
 source "$repo_root/bench/lib.sh"   # say, die
 
 trials=3 seed="" faults="kill9" jobs=3 seconds=600 budget=1800 trial_timeout=240 storage="" in_turn=0 at="" out_dir="$repo_root/bench/out"
+keep_logs=0
 while (($#)); do
   case "$1" in
     --trials) trials="${2:?}"; shift 2 ;;
@@ -48,9 +50,10 @@ while (($#)); do
     --trial-timeout) trial_timeout="${2:?}"; shift 2 ;;
     --storage) storage="${2:?}"; shift 2 ;;
     --in-turn) in_turn=1; shift ;;
+    --keep-logs) keep_logs=1; shift ;;
     --at) at="${2:?}"; shift 2 ;;
     --out-dir) out_dir="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -171,6 +174,13 @@ recorded_recomputed() {
     <( { grep -F '"@mt":"Processed chunk' <<<"$logs" | grep -F "\"JobId\":\"$1\"" | grep -F '"Pass":"Process"' || true; } \
        | sed -n 's/.*"Chunk":\([0-9]*\).*/\1/p' | sort | uniq -d) | wc -l
 }
+resumed_after() {  # resumed_after ID T0: seconds from T0 (epoch s) to the job's first "resumed" log line after it; empty if none
+  local t
+  t="$( { cat "$state"/silo-*.log 2>/dev/null || true; } | { grep -F '"@mt":"Job {JobId} resumed' || true; } | { grep -F "\"JobId\":\"$1\"" || true; } \
+    | sed -n 's/^{"@t":"\([^"]*\)".*/\1/p' | while read -r ts; do date -u -d "$ts" +%s.%N; done \
+    | awk -v t0="$2" '$1 > t0' | sort -n | head -1)"
+  [[ -z "$t" ]] || awk -v a="$2" -v b="$t" 'BEGIN { printf "%.1f", b - a }'
+}
 wait_terminal() {  # wait_terminal ID...: until every job has ended or the trial's time is up
   local id st all t_end=$((SECONDS + trial_timeout))
   while ((SECONDS < t_end)); do
@@ -192,7 +202,7 @@ restart_s3() {
 }
 
 # --- trials -----------------------------------------------------------------------------------------------------------
-rows=() progress_s=() after_back_s=() passed=0 run=0 started=$SECONDS
+rows=() progress_s=() after_back_s=() resumed_s=() passed=0 run=0 started=$SECONDS
 for ((t = 1; t <= trials; t++)); do
   ((SECONDS - started < budget)) || { say "budget of $budget s spent: stopping after $run trials"; break; }
   RANDOM=$((seed + t))
@@ -315,20 +325,31 @@ for ((t = 1; t <= trials; t++)); do
     umount -l "$tmpfs_dir"; tmpfs_dir=""
   fi
   [[ -n "$note" ]] && say "trial $t: $note"
-  if ((!ok)); then
+  if ((!ok || keep_logs)); then
     # A failed trial keeps what explains it: every silo's, Redis's and S3's log so far, and each job's status as each
     # gateway answers it now (the working folder, logs included, is deleted at the end).
-    kept="$out_dir/chaos-failed-$(date -u +%Y%m%dT%H%M%SZ)-trial-$t"; mkdir -p "$kept"
+    kept="$out_dir/chaos-$( ((ok)) || echo failed-)$(date -u +%Y%m%dT%H%M%SZ)-trial-$t"; mkdir -p "$kept"
+    echo "fault at $t0 (epoch s): $fault ($target)" >"$kept/fault.txt"
     cp "$state"/*.log "$kept/" 2>/dev/null || true
     for id in "${ids[@]}"; do
       for p in $(http_ports); do
         printf 'gateway %s: %s\n' "$p" "$(curl -s -m 5 -w ' (HTTP %{http_code})' "http://127.0.0.1:$p/jobs/$id" 2>&1)" >>"$kept/job-$id.txt"
       done
     done
-    say "trial $t failed: logs and job status kept in ${kept#"$repo_root"/}"
+    say "trial $t$( ((ok)) || echo " failed"): logs and job status kept in ${kept#"$repo_root"/}"
   fi
   run=$((run + 1)); ((ok)) && passed=$((passed + 1))
   [[ -n "$moved" ]] && progress_s+=("$moved")
+  # A job resumes (its grain activates and goes on from its saved state) before it can show progress: a job whose
+  # unit of work was cut (a decode, a segment's encode) shows none until that unit is done again.
+  resumed="" n_resumed=0
+  for id in "${ids[@]}"; do
+    r="$(resumed_after "$id" "$t0")"
+    [[ -n "$r" ]] || continue
+    n_resumed=$((n_resumed + 1))
+    resumed="$(awk -v a="${resumed:-0}" -v b="$r" 'BEGIN { print (b > a ? b : a) }')"
+  done
+  if ((n_resumed)); then target="$target, $n_resumed resumed, the last +$resumed s"; resumed_s+=("$resumed"); fi
   # Redis or the silos back: when, and how long the slowest job then took to progress (the issue's 5 s and 20 s).
   if [[ -f "$work/back" ]]; then
     back="$(awk -v a="$t0" -v b="$(cat "$work/back")" 'BEGIN { printf "%.1f", b - a }')"
@@ -359,6 +380,9 @@ report="$out_dir/chaos-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   if ((${#progress_s[@]})); then
     printf '%s\n' "${progress_s[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "fault → progress: p50 %.1f s, max %.1f s over %d trials\n", v[int((NR + 1) / 2)], v[NR], NR }'
+  fi
+  if ((${#resumed_s[@]})); then
+    printf '%s\n' "${resumed_s[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "fault → every job that resumed had resumed (silo logs): p50 %.1f s, max %.1f s over %d trials\n", v[int((NR + 1) / 2)], v[NR], NR }'
   fi
   if ((${#after_back_s[@]})); then
     printf '%s\n' "${after_back_s[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "back → progress: p50 %.1f s, max %.1f s over %d trials\n", v[int((NR + 1) / 2)], v[NR], NR }'

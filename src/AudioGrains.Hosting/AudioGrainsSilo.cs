@@ -56,14 +56,13 @@ public static class AudioGrainsSilo
             });
             // A grain call carries its caller's trace: a chunk's span is a child of its job's phase.
             silo.AddActivityPropagation();
-            // A dead silo's entry counts as stale 4 s after its last heartbeat (Orleans: 30 s x 2), so silos started after
-            // every silo died join without waiting for the dead to be voted out (chaos harness, all silos killed: jobs
-            // resumed after 104 s with Orleans' defaults; with 5 s x 2, new silos were ready 15-20 s after the kill).
-            // Staleness only skips a silo in a joiner's connectivity check (and logs a warning); deaths come from probes.
-            // A heartbeat every 2 s is one small Redis write per silo.
-            // Probes: a silo is suspected after 2 missed 2 s probes (Orleans: 3 of 5 s), so the dead of a full restart are
-            // voted out, and their jobs resume, about 20 s after the kill instead of 27-39 s. Measured against false
-            // positives: 150 s with 4 CPU hogs on 2 cores and 29 jobs, no silo declared dead (membership-under-load.sh).
+            // A dead silo's entry counts as stale 4 s after its last heartbeat (Orleans: 30 s x 2): StaleSiloEviction then
+            // declares it dead before a new silo joins, and a joining silo probes it and may vote it out alone (chaos
+            // harness, all silos killed: jobs resumed after 104 s with Orleans' defaults). A heartbeat every 2 s is one
+            // small Redis write per silo.
+            // Probes: a silo is suspected after 2 missed 2 s probes (Orleans: 3 of 5 s), so a silo killed alone is voted
+            // out in seconds. Measured against false positives: 150 s with 4 CPU hogs on 2 cores and 29 jobs, no silo
+            // declared dead (membership-under-load.sh).
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
@@ -86,6 +85,8 @@ public static class AudioGrainsSilo
                 // One Redis connection for the three providers and readiness: one Redis, or the primary Sentinel names.
                 services.AddSingleton(sp => new SiloRedisConnection(host.Redis!, sp.GetRequiredService<ILogger<SiloRedisConnection>>()));
                 silo.UseRedisClustering(_ => { });
+                // Before joining, declare dead the silos listed active whose heartbeat stopped and whose port refuses.
+                services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StaleSiloEviction>();
                 services.AddOptions<RedisClusteringOptions>().Configure<SiloRedisConnection>((o, redis) =>
                 {
                     o.ConfigurationOptions = redis.Options;
