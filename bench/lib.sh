@@ -98,15 +98,16 @@ fi
 # Sets tree_kb (summed VmRSS of ROOT and all its descendants), root_hwm_kb (VmHWM of
 # ROOT) and root_state (State letter of ROOT, empty once gone).
 # Descendants are found from PPid in /proc/<pid>/stat (/proc/<pid>/task/*/children is
-# not available on every kernel). Only pids >= ROOT are read: children get later pids
-# (pid wrap-around during a run would hide a child; unlikely within a run).
+# not available on every kernel). Every pid is read, not only those above ROOT: with the
+# kernel's default pid_max of 32768 a busy machine wraps within a run, and a child with a
+# lower pid than its parent was missed (a 1 h job on 2026-12-03 showed no ffmpeg at all).
 sample_tree() {
   local root="$1" f p line rest ppid k v
   local -A parent=()
   local -a tree=("$root") queue=("$root")
   for f in /proc/[0-9]*/stat; do
     p="${f#/proc/}"; p="${p%/stat}"
-    ((p > root)) || continue
+    ((p != root)) || continue
     line=""
     { read -r line <"$f"; } 2>/dev/null || continue
     rest="${line##*) }"; rest="${rest#* }"; ppid="${rest%% *}"

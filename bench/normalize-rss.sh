@@ -8,6 +8,8 @@
 #   bench/normalize-rss.sh --aac --ext wav 1h 4h 10h
 #                                          # 44.1 kHz stereo AAC inputs (longer than 1 h: the
 #                                          # same hour repeated), output to .wav (default .webm)
+#   AUDIOGRAINS_CLI_DIR=DIR bench/normalize-rss.sh ...
+#                                          # runs DIR/audiograins.dll (another build), no build
 #
 # Inputs are generated once into bench/out/ (git-ignored): speech-like signal (two
 # harmonics, amplitude-modulated at a syllable rate, with pauses) plus pink noise,
@@ -43,7 +45,7 @@ while (($#)); do
     --ext) [[ "${2:-}" =~ ^[a-z0-9]+$ ]] || die "--ext needs an extension such as wav, opus, webm"
            ext="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *[0-9][smh]) [[ "$1" =~ ^[0-9]+[smh]$ ]] || die "bad length '$1' (use e.g. 5m, 1h, 2h)"
                  lengths+=("$1"); shift ;;
     *) die "unknown argument '$1' (use lengths such as 5m 1h 2h, then optionally -- normalize args)" ;;
@@ -56,11 +58,17 @@ command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is not installed (apt-get insta
 command -v dotnet >/dev/null 2>&1 || die "'dotnet' is not on PATH; install the .NET 10 SDK."
 [[ -r /proc/self/status ]] || die "/proc is not available; cannot measure RSS."
 
-say "building the CLI if needed (scripts/audiograins --help)..."
-"$repo_root/scripts/audiograins" --help >/dev/null \
-  || die "the CLI could not be built or 'audiograins --help' failed (see above)."
-dll="$repo_root/src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll"
-[[ -f "$dll" ]] || die "$dll is missing after the build."
+if [[ -n "${AUDIOGRAINS_CLI_DIR:-}" ]]; then
+  # Another build (e.g. a copy of the one before a change), run as it is, for a comparison on the same inputs.
+  dll="$(cd "$AUDIOGRAINS_CLI_DIR" && pwd)/audiograins.dll"
+  [[ -f "$dll" ]] || die "AUDIOGRAINS_CLI_DIR holds no audiograins.dll ($dll)."
+else
+  say "building the CLI if needed (scripts/audiograins --help)..."
+  "$repo_root/scripts/audiograins" --help >/dev/null \
+    || die "the CLI could not be built or 'audiograins --help' failed (see above)."
+  dll="$repo_root/src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll"
+  [[ -f "$dll" ]] || die "$dll is missing after the build."
+fi
 
 out_dir="$repo_root/bench/out"
 mkdir -p "$out_dir"
@@ -104,7 +112,7 @@ for len in "${lengths[@]}"; do [[ "${res_rc[$len]}" == ok ]] || failed=1; done
   opts="$([[ "$kind" == aac ]] && echo "--aac ")$([[ "$ext" != webm ]] && echo "--ext $ext ")"
   echo "Command: \`bench/normalize-rss.sh $opts${lengths[*]}${extra[*]:+ -- ${extra[*]}}\`"
   echo
-  echo "Each run: \`dotnet src/AudioGrains.Cli/bin/Release/net10.0/audiograins.dll normalize bench/out/$(input_of '<len>') -o bench/out/speech-<len>.$ext --json${extra[*]:+ ${extra[*]}}\`"
+  echo "Each run: \`dotnet ${dll#"$repo_root"/} normalize bench/out/$(input_of '<len>') -o bench/out/speech-<len>.$ext --json${extra[*]:+ ${extra[*]}}\`"
   echo "($(nproc 2>/dev/null || echo '?') cores, dotnet $(dotnet --version 2>/dev/null || echo '?'), $(ffmpeg -version 2>/dev/null | awk 'NR==1 { print $1, $3 }'), $(date -u +%Y-%m-%d); RSS sampled every 50 ms)"
   echo
   echo "| input | duration | wall s | × real time | peak RSS CLI process MB | peak RSS tree MB |"

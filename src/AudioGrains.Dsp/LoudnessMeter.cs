@@ -146,20 +146,27 @@ public sealed class LoudnessMeter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddSplit(ReadOnlySpan<float> interleaved)
     {
-        var block = ArrayPool<double>.Shared.Rent(interleaved.Length);
-        try
-        {
-            for (var i = 0; i < interleaved.Length; i++) block[i] = interleaved[i];
-            var length = interleaved.Length;
-            var truePeak = Task.Run(() => _truePeak.Add(block.AsSpan(0, length)));
-            AddFiltered(block.AsSpan(0, length));
-            truePeak.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(block);
-        }
+        var block = SplitBlock(interleaved.Length);
+        for (var i = 0; i < interleaved.Length; i++) block[i] = interleaved[i];
+        var length = interleaved.Length;
+        var truePeak = Task.Run(() => _truePeak.Add(block.AsSpan(0, length)));
+        AddFiltered(block.AsSpan(0, length));
+        truePeak.GetAwaiter().GetResult();
     }
+
+    /// <summary>
+    /// The meter's own block for <see cref="AddSplit"/>, kept between calls (one call at a time). A block rented from the
+    /// shared pool went back to whichever pool thread the caller's continuation ran on, and the pool keeps one per thread
+    /// and per core: 2 MB double arrays for 1 MiB reads, four or five of them alive during a decode (the CLI's peak RSS
+    /// on 10 h of AAC: 163 MB pooled, 149 MB owned).
+    /// </summary>
+    private double[] SplitBlock(int samples)
+    {
+        if (_splitBlock is null || _splitBlock.Length < samples) _splitBlock = GC.AllocateUninitializedArray<double>(samples);
+        return _splitBlock;
+    }
+
+    private double[]? _splitBlock;
 
     public LoudnessMeasurement Result()
     {
