@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AudioGrains.Hosting;
+using AudioGrains.Testing;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -50,16 +51,7 @@ public sealed class StaleSiloEvictionTests
         var open = (IPEndPoint)listener.LocalEndpoint;
         Assert.False(await StaleSiloEviction.RefusesAsync(open, CancellationToken.None));
 
-        var closed = FreePortsAfterClose();
+        var closed = new IPEndPoint(IPAddress.Loopback, FreePorts.Next());
         Assert.True(await StaleSiloEviction.RefusesAsync(closed, CancellationToken.None));
-    }
-
-    private static IPEndPoint FreePortsAfterClose()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var endpoint = (IPEndPoint)probe.LocalEndpoint;
-        probe.Stop();
-        return endpoint;
     }
 }
