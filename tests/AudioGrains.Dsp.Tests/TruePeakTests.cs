@@ -136,4 +136,52 @@ public class TruePeakTests
         for (var n = 1; n <= 7; n++)
             Assert.Equal(TruePeakDetector.PeakOf256(line, n), TruePeakDetector.PeakOf128(line, n));
     }
+
+    [Fact]
+    public void SkippingQuietStretchesReadsExactlyTheFullyFilteredMaximum()
+    {
+        // Bursts 0–30 dB under a loud one, in random order, with the loudest neither first nor last: stretches are
+        // skipped only under the bound, so the result must equal filtering every output, bit for bit.
+        var random = new Random(3);
+        const int frames = 48000;
+        var x = new double[frames];
+        for (var burst = 0; burst < 40; burst++)
+        {
+            var level = burst == 23 ? 0.9 : 0.9 * Math.Pow(10, -random.NextDouble() * 1.5);
+            var start = burst * 1200;
+            for (var n = 0; n < 1200; n++) x[start + n] = level * Math.Sin(0.37 * n + burst) * (0.5 + 0.5 * random.NextDouble());
+        }
+        var line = new double[TruePeakFilter.History + frames];
+        x.CopyTo(line, TruePeakFilter.History);
+        var reference = TruePeakDetector.PeakOf256(line, frames);
+
+        var detector = new TruePeakDetector(1);
+        detector.Add(x);
+        Assert.Equal(reference, detector.Max);
+
+        // A peak between samples that only filtering finds (the quarter-rate sine's +3 dB over its samples), late in
+        // a quiet file whose earlier stretch set the maximum close to it: it must not be skipped.
+        var y = new double[4096];
+        for (var n = 0; n < 1024; n++) y[n] = 0.72 * Math.Sin(0.05 * n); // over the sine's samples, under its peak
+        for (var n = 3000; n < 3100; n++) y[n] = 0.7071 * (((n % 4) < 2) ? 1 : -1);
+        var late = new TruePeakDetector(1);
+        late.Add(y);
+        var lineY = new double[TruePeakFilter.History + y.Length];
+        y.CopyTo(lineY, TruePeakFilter.History);
+        Assert.Equal(TruePeakDetector.PeakOf256(lineY, y.Length), late.Max);
+        Assert.True(late.Max > 0.99);
+    }
+
+    [Fact]
+    public void NaNInAQuietStretchAfterTheLoudestStillReachesTheMaximum()
+    {
+        var x = new double[4096];
+        x[100] = 1.0;
+        x[3000] = double.NaN;
+        var detector = new TruePeakDetector(1);
+        detector.Add(x);
+        Assert.True(double.IsNaN(detector.Max));
+        Assert.True(double.IsNaN(TruePeakDetector.MaxMagnitude([0.1, double.NaN, 0.2, 0.3, 0.4, 0.5])));
+        Assert.Equal(0.7, TruePeakDetector.MaxMagnitude([0.1, -0.7, 0.2, 0.3, 0.4, 0.5, -0.6, 0.2, 0.1]));
+    }
 }
