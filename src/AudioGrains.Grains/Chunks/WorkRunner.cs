@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AudioGrains.Abstractions;
+using AudioGrains.Grains.Storage;
 using AudioGrains.Grains.Telemetry;
 
 namespace AudioGrains.Grains.Chunks;
@@ -8,7 +9,10 @@ namespace AudioGrains.Grains.Chunks;
 /// Where chunk and segment grains run their work: on the thread pool behind the silo's CPU limit, counted in
 /// <see cref="ChunkActivity"/> while it runs, after the <see cref="IWorkInterceptor"/>, under the call's cancellation,
 /// in a span of its own and timed in <see cref="WorkMetrics"/>. A write that found the disk full fails with the code
-/// insufficient-disk, naming the silo.
+/// insufficient-disk, naming the silo. An outage of the blob store met below the store's own calls (a read stream cut
+/// mid-way) leaves as storage-unavailable too: its own exception types cannot cross a grain call to another silo
+/// (Orleans serializes only exceptions of the System/Microsoft namespaces and its generated types; the caller would get
+/// a codec error and spend the work's tries instead of waiting for the store).
 /// </summary>
 public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, IWorkInterceptor interceptor, WorkMetrics metrics, SiloIdentity silo)
 {
@@ -38,6 +42,7 @@ public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, I
             if (IsDiskFull(e))
                 throw new AudioGrainsException(ErrorCodes.InsufficientDisk,
                     $"no space left on silo {silo.Name}'s disk for {item.Kind.ToString().ToLowerInvariant()} {item.Index} of job {item.JobId}");
+            if (e is not AudioGrainsException && StorageOutage.Is(e)) throw StorageOutage.Unavailable(e);
             throw;
         }
     }

@@ -38,6 +38,12 @@ public static class StorageOutage
             ? $"the blob store ({dependency}) keeps failing: its circuit is open"
             : $"the blob store ({dependency}) did not answer ({Innermost(error).GetType().Name})");
 
+    /// <summary>The same, when the store's name is not known where the outage was met.</summary>
+    public static AudioGrainsException Unavailable(Exception error) =>
+        new(ErrorCodes.StorageUnavailable, error is BrokenCircuitException
+            ? "the blob store keeps failing: its circuit is open"
+            : $"the blob store did not answer ({Innermost(error).GetType().Name})");
+
     private static Exception Innermost(Exception e)
     {
         while (e.InnerException is not null) e = e.InnerException;
