@@ -1,3 +1,4 @@
+using AudioGrains.Abstractions;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ public static class ClusterClientHosting
                 client.UseStaticClustering([.. options.Gateways.Select(IPEndPoint.Parse)]);
             // The caller's trace (Activity.Current) goes with each call: a job's spans continue the request that submitted it.
             client.AddActivityPropagation();
+            client.Services.AllowAudioGrainsExceptions();
         });
         services.AddSingleton<AudioGrainsClient>();
         services.AddSingleton<IAudioGrainsClient>(sp => sp.GetRequiredService<AudioGrainsClient>());

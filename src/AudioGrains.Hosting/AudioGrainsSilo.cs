@@ -1,3 +1,4 @@
+using AudioGrains.Abstractions;
 using System.Net;
 using AudioGrains.Gateway.Callbacks;
 using AudioGrains.Grains;
@@ -59,6 +60,7 @@ public static class AudioGrainsSilo
             });
             // A grain call carries its caller's trace: a chunk's span is a child of its job's phase.
             silo.AddActivityPropagation();
+            silo.Services.AllowAudioGrainsExceptions();
             // A dead silo's entry counts as stale 4 s after its last heartbeat (Orleans: 30 s x 2): StaleSiloEviction then
             // declares it dead before a new silo joins, and a joining silo probes it and may vote it out alone (chaos
             // harness, all silos killed: jobs resumed after 104 s with Orleans' defaults). A heartbeat every 2 s is one

@@ -38,9 +38,21 @@ public sealed class WorkRunnerTests
     [Fact]
     public void The_stores_own_exception_cannot_cross_a_grain_call()
     {
-        // Why the runner converts it: Orleans has no codec for it (its namespace is ours), so the response would fail.
+        // Why the runner converts it: with Orleans' defaults there is no codec for it (its namespace is ours), and a
+        // silo or client configured elsewhere may not allow it.
         var raw = new BlobStoreUnavailableException("S3 read failed");
         Assert.ThrowsAny<CodecNotFoundException>(() => Serializer.SerializeToArray<Exception>(raw));
+    }
+
+    [Fact]
+    public void Silos_and_clients_let_the_products_own_exceptions_cross_with_their_type()
+    {
+        var serializer = new ServiceCollection().AddSerializer().AllowAudioGrainsExceptions().BuildServiceProvider().GetRequiredService<Serializer>();
+        var missing = new BlobNotFoundException("jobs/j/chunks/3/pcm");
+        var received = Assert.IsType<BlobNotFoundException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(missing)));
+        Assert.Equal(missing.Message, received.Message);
+        var cut = new BlobStoreUnavailableException("S3 read failed", new HttpRequestException("refused"));
+        Assert.IsType<HttpRequestException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(cut))!.InnerException);
     }
 
     [Fact]
