@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using static AudioGrains.Dsp.ComplexBins; // the speech driver calls Power and AddPower unqualified
 
 namespace AudioGrains.Dsp;
 
@@ -187,7 +188,7 @@ public sealed class SpectralGate
         for (var m = first; m <= last; m++)
         {
             Spectrum(window, grid, m, slot: 0);
-            for (var c = 0; c < _outputChannels; c++) MaxPower(SlotRe(0, c), SlotIm(0, c), maxima.Channel(c));
+            for (var c = 0; c < _outputChannels; c++) ComplexBins.MaxPower(SlotRe(0, c), SlotIm(0, c), maxima.Channel(c));
         }
         return maxima;
     }
@@ -216,7 +217,7 @@ public sealed class SpectralGate
             Spectrum(window, grid, m, slot: 0);
             for (var c = 0; c < _outputChannels; c++)
             {
-                FlooredDecibels(SlotRe(0, c), SlotIm(0, c), _floor.AsSpan(c * _bins, _bins), _mask);
+                SpectralDecibels.Floored(SlotRe(0, c), SlotIm(0, c), _floor.AsSpan(c * _bins, _bins), _mask);
                 profile.AddFrame(c, _mask);
             }
         }
@@ -309,7 +310,7 @@ public sealed class SpectralGate
         var w = _analysis;
         if (channels == 1)
         {
-            Multiply(data.Slice(at, hi - lo), w.AsSpan(lo, hi - lo), frame[lo..hi]);
+            ElementWise.Multiply(data.Slice(at, hi - lo), w.AsSpan(lo, hi - lo), frame[lo..hi]);
             return;
         }
         for (var i = lo; i < hi; i++, at += channels) frame[i] = data[at] * w[i];
@@ -427,8 +428,8 @@ public sealed class SpectralGate
             Spectrum(window, grid, m, slot: 0);
             for (var c = 0; c < _outputChannels; c++)
             {
-                Magnitude(SlotRe(0, c), SlotIm(0, c), _mask);
-                Add(_mask, initial.AsSpan(c * _bins, _bins));
+                ComplexBins.Magnitude(SlotRe(0, c), SlotIm(0, c), _mask);
+                ElementWise.Add(_mask, initial.AsSpan(c * _bins, _bins));
             }
         }
         for (var i = 0; i < initial.Length; i++) initial[i] /= initialFrames;
@@ -442,9 +443,9 @@ public sealed class SpectralGate
                 var magnitude = m >= maskFirst && m <= maskLast
                     ? store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame + c * _bins, _bins)
                     : _mask.AsSpan();
-                Magnitude(SlotRe(0, c), SlotIm(0, c), magnitude);
+                ComplexBins.Magnitude(SlotRe(0, c), SlotIm(0, c), magnitude);
                 var previous = m == first ? initial.AsSpan(c * _bins, _bins) : store.AsSpan(row - perFrame + c * _bins, _bins);
-                OnePole(magnitude, previous, b, store.AsSpan(row + c * _bins, _bins));
+                MagnitudeSmoother.Step(magnitude, previous, b, store.AsSpan(row + c * _bins, _bins));
             }
         }
 
@@ -455,7 +456,7 @@ public sealed class SpectralGate
             for (var c = 0; c < _outputChannels; c++)
             {
                 var z = store.AsSpan(row + c * _bins, _bins);
-                OnePole(z, m == last ? z : store.AsSpan(row + perFrame + c * _bins, _bins), b, z);
+                MagnitudeSmoother.Step(z, m == last ? z : store.AsSpan(row + perFrame + c * _bins, _bins), b, z);
                 if (m <= maskLast)
                     Sigmoid(store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame + c * _bins, _bins), z,
                         _options.NonStationaryThresholdMultiplier, _options.NonStationarySigmoidSlope);
@@ -509,57 +510,6 @@ public sealed class SpectralGate
         for (var k = 0; k < mask.Length; k++) mask[k] = _speechGain[k];
     }
 
-    /// <summary>power[k] = re[k]² + im[k]² in float for the bins; the padding past them stays 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Power(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power)
-    {
-        for (var k = 0; k < re.Length; k++) power[k] = (float)(re[k] * re[k] + im[k] * im[k]);
-    }
-
-    /// <summary>sum[k] += re[k]² + im[k]².</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddPower(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> sum)
-    {
-        for (var k = 0; k < re.Length; k++) sum[k] += re[k] * re[k] + im[k] * im[k];
-    }
-
-    /// <summary>target[k] = √(re[k]² + im[k]²).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Magnitude(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> target)
-    {
-        ref var rr = ref MemoryMarshal.GetReference(re);
-        ref var ri = ref MemoryMarshal.GetReference(im);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var k = 0;
-        for (; k + Vector<double>.Count <= target.Length; k += Vector<double>.Count)
-        {
-            var vr = Vector.LoadUnsafe(ref rr, (nuint)k);
-            var vi = Vector.LoadUnsafe(ref ri, (nuint)k);
-            Vector.SquareRoot(vr * vr + vi * vi).StoreUnsafe(ref rt, (nuint)k);
-        }
-        for (; k < target.Length; k++)
-        {
-            double r = Unsafe.Add(ref rr, k), i = Unsafe.Add(ref ri, k);
-            Unsafe.Add(ref rt, k) = Math.Sqrt(r * r + i * i);
-        }
-    }
-
-    /// <summary>One step of the one-pole smoother per bin: target[k] = b·input[k] + (1 − b)·previous[k] (target may be input).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OnePole(ReadOnlySpan<double> input, ReadOnlySpan<double> previous, double b, Span<double> target)
-    {
-        ref var rx = ref MemoryMarshal.GetReference(input);
-        ref var rp = ref MemoryMarshal.GetReference(previous);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var a = 1 - b;
-        var vb = new Vector<double>(b);
-        var va = new Vector<double>(a);
-        var k = 0;
-        for (; k + Vector<double>.Count <= target.Length; k += Vector<double>.Count)
-            (vb * Vector.LoadUnsafe(ref rx, (nuint)k) + va * Vector.LoadUnsafe(ref rp, (nuint)k)).StoreUnsafe(ref rt, (nuint)k);
-        for (; k < target.Length; k++) Unsafe.Add(ref rt, k) = b * Unsafe.Add(ref rx, k) + a * Unsafe.Add(ref rp, k);
-    }
-
     /// <summary>
     /// magnitude[k] becomes the non-stationary mask 1/(1 + exp(−(r − multiplier)·slope)) with
     /// r = (|X| − smooth)/smooth. Digital silence (smooth = 0, hence |X| = 0) reads as r = −1, like any empty bin.
@@ -607,11 +557,11 @@ public sealed class SpectralGate
             }
             else
             {
-                Multiply(re, gain, _re);
-                Multiply(im, gain, _im);
+                ElementWise.Multiply(re, gain, _re);
+                ElementWise.Multiply(im, gain, _im);
             }
             _fft.Inverse(_re, _im, _time);
-            MultiplyAdd(_synthesis, _time, _accumulator.AsSpan(c * _n, _n));
+            ElementWise.MultiplyAdd(_synthesis, _time, _accumulator.AsSpan(c * _n, _n));
         }
     }
 
@@ -623,7 +573,7 @@ public sealed class SpectralGate
         if (_options.Mode == DenoiseMode.Speech)
         {
             if (_band is null) return SlotMask(SlotOf(f), c);
-            Multiply(SlotMask(SlotOf(f), c), _band, _mask);
+            ElementWise.Multiply(SlotMask(SlotOf(f), c), _band, _mask);
             return _mask;
         }
         var mask = _mask.AsSpan();
@@ -636,8 +586,8 @@ public sealed class SpectralGate
             MaskSmoother.AddScaled(mask, SlotMask(SlotOf(m), c), _smoother!.TimeWeight(j));
         }
         _smoother!.SmoothFrequency(mask);
-        if (_options.Mode == DenoiseMode.NonStationary) ScaleOffset(mask, _options.Strength, 1 - _options.Strength);
-        if (_band is not null) Multiply(mask, _band, mask);
+        if (_options.Mode == DenoiseMode.NonStationary) ElementWise.ScaleOffset(mask, _options.Strength, 1 - _options.Strength);
+        if (_band is not null) ElementWise.Multiply(mask, _band, mask);
         return mask;
     }
 
@@ -663,7 +613,7 @@ public sealed class SpectralGate
             if (from < to)
             {
                 if (interior && _outputChannels == 1 && count == _hop)
-                    Divide(acc[from..to], _interiorNorm.AsSpan(from, to - from), output.Slice((int)(t0 + from - start), to - from));
+                    ElementWise.Divide(acc[from..to], _interiorNorm.AsSpan(from, to - from), output.Slice((int)(t0 + from - start), to - from));
                 else
                     for (var i = from; i < to; i++)
                     {
@@ -692,124 +642,6 @@ public sealed class SpectralGate
             sum += w * w;
         }
         return sum;
-    }
-
-    // ---- bin and sample loops (lane-wise, so any vector width gives the same results) ---------
-
-    /// <summary>target[i] = a[i]·b[i] (target may be a).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> target)
-    {
-        ref var ra = ref MemoryMarshal.GetReference(a);
-        ref var rb = ref MemoryMarshal.GetReference(b);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var n = target.Length;
-        var i = 0;
-        for (; i + Vector<double>.Count <= n; i += Vector<double>.Count)
-            (Vector.LoadUnsafe(ref ra, (nuint)i) * Vector.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rt, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref rt, i) = Unsafe.Add(ref ra, i) * Unsafe.Add(ref rb, i);
-    }
-
-    /// <summary>target[i] += a[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Add(ReadOnlySpan<double> a, Span<double> target)
-    {
-        ref var ra = ref MemoryMarshal.GetReference(a);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var i = 0;
-        for (; i + Vector<double>.Count <= target.Length; i += Vector<double>.Count)
-            (Vector.LoadUnsafe(ref rt, (nuint)i) + Vector.LoadUnsafe(ref ra, (nuint)i)).StoreUnsafe(ref rt, (nuint)i);
-        for (; i < target.Length; i++) Unsafe.Add(ref rt, i) += Unsafe.Add(ref ra, i);
-    }
-
-    /// <summary>target[i] += a[i]·b[i] (not fused).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyAdd(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> target)
-    {
-        ref var ra = ref MemoryMarshal.GetReference(a);
-        ref var rb = ref MemoryMarshal.GetReference(b);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var n = target.Length;
-        var i = 0;
-        for (; i + Vector<double>.Count <= n; i += Vector<double>.Count)
-            (Vector.LoadUnsafe(ref rt, (nuint)i) + Vector.LoadUnsafe(ref ra, (nuint)i) * Vector.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rt, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref rt, i) = Unsafe.Add(ref rt, i) + Unsafe.Add(ref ra, i) * Unsafe.Add(ref rb, i);
-    }
-
-    /// <summary>target[i] = a[i] / b[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Divide(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> target)
-    {
-        ref var ra = ref MemoryMarshal.GetReference(a);
-        ref var rb = ref MemoryMarshal.GetReference(b);
-        ref var rt = ref MemoryMarshal.GetReference(target);
-        var n = target.Length;
-        var i = 0;
-        for (; i + Vector<double>.Count <= n; i += Vector<double>.Count)
-            (Vector.LoadUnsafe(ref ra, (nuint)i) / Vector.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref rt, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref rt, i) = Unsafe.Add(ref ra, i) / Unsafe.Add(ref rb, i);
-    }
-
-    /// <summary>x[i] = x[i]·scale + offset.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScaleOffset(Span<double> x, double scale, double offset)
-    {
-        ref var r = ref MemoryMarshal.GetReference(x);
-        var vs = new Vector<double>(scale);
-        var vo = new Vector<double>(offset);
-        var i = 0;
-        for (; i + Vector<double>.Count <= x.Length; i += Vector<double>.Count)
-            (Vector.LoadUnsafe(ref r, (nuint)i) * vs + vo).StoreUnsafe(ref r, (nuint)i);
-        for (; i < x.Length; i++) Unsafe.Add(ref r, i) = Unsafe.Add(ref r, i) * scale + offset;
-    }
-
-    /// <summary>max[k] = max(max[k], re[k]² + im[k]²).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxPower(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> max)
-    {
-        ref var rr = ref MemoryMarshal.GetReference(re);
-        ref var ri = ref MemoryMarshal.GetReference(im);
-        ref var rm = ref MemoryMarshal.GetReference(max);
-        var i = 0;
-        for (; i + Vector<double>.Count <= max.Length; i += Vector<double>.Count)
-        {
-            var vr = Vector.LoadUnsafe(ref rr, (nuint)i);
-            var vi = Vector.LoadUnsafe(ref ri, (nuint)i);
-            Vector.Max(vr * vr + vi * vi, Vector.LoadUnsafe(ref rm, (nuint)i)).StoreUnsafe(ref rm, (nuint)i);
-        }
-        for (; i < max.Length; i++)
-        {
-            var p = Unsafe.Add(ref rr, i) * Unsafe.Add(ref rr, i) + Unsafe.Add(ref ri, i) * Unsafe.Add(ref ri, i);
-            Unsafe.Add(ref rm, i) = Math.Max(p, Unsafe.Add(ref rm, i));
-        }
-    }
-
-    /// <summary>
-    /// db[k] = max(20·log10(|X[k]| + eps), floor[k]), the logarithm as ln × 20/ln 10. The vector
-    /// logarithm is the runtime's; bins past the last whole vector use Math.Log.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FlooredDecibels(ReadOnlySpan<double> re, ReadOnlySpan<double> im, ReadOnlySpan<double> floor, Span<double> db)
-    {
-        ref var rr = ref MemoryMarshal.GetReference(re);
-        ref var ri = ref MemoryMarshal.GetReference(im);
-        ref var rf = ref MemoryMarshal.GetReference(floor);
-        ref var rd = ref MemoryMarshal.GetReference(db);
-        var eps = new Vector<double>(SpectralDecibels.Epsilon);
-        var perNeper = new Vector<double>(SpectralDecibels.PerNeper);
-        var k = 0;
-        for (; k + Vector<double>.Count <= db.Length; k += Vector<double>.Count)
-        {
-            var vr = Vector.LoadUnsafe(ref rr, (nuint)k);
-            var vi = Vector.LoadUnsafe(ref ri, (nuint)k);
-            var v = perNeper * Vector.Log(Vector.SquareRoot(vr * vr + vi * vi) + eps);
-            Vector.Max(v, Vector.LoadUnsafe(ref rf, (nuint)k)).StoreUnsafe(ref rd, (nuint)k);
-        }
-        for (; k < db.Length; k++)
-        {
-            double r = Unsafe.Add(ref rr, k), i = Unsafe.Add(ref ri, k);
-            Unsafe.Add(ref rd, k) = Math.Max(SpectralDecibels.PerNeper * Math.Log(Math.Sqrt(r * r + i * i) + SpectralDecibels.Epsilon), Unsafe.Add(ref rf, k));
-        }
     }
 
     // ---- checks ------------------------------------------------------------------------------
