@@ -330,18 +330,7 @@ public sealed partial class SpectralGate
         if (noise is null) throw new ArgumentNullException(nameof(noise), "The stationary gate needs the noise source's merged NoiseProfile.");
         CheckShape(signalMaxima.Channels, signalMaxima.Bins, nameof(signalMaxima));
         CheckShape(noise.Channels, noise.Bins, nameof(noise));
-        for (var c = 0; c < _outputChannels; c++)
-        {
-            if (noise.Count(c) == 0) throw new ArgumentException($"The noise profile of channel {c} holds no frames.", nameof(noise));
-            for (var k = 0; k < _bins; k++)
-            {
-                var threshold = noise.Mean(c, k) + _options.ThresholdStd * noise.Std(c, k);
-                // floored dB > threshold  ⇔  floor > threshold  or  |X| + eps > 10^(threshold/20).
-                _threshold[c * _bins + k] = SpectralDecibels.Floor(signalMaxima.Power(c, k)) > threshold
-                    ? -1
-                    : Math.Pow(10, threshold / 20);
-            }
-        }
+        StationaryMask.Thresholds(signalMaxima, noise, _options.ThresholdStd, _threshold);
     }
 
     /// <summary>Spectrum and unsmoothed mask of frame m into its ring slot.</summary>
@@ -353,13 +342,12 @@ public sealed partial class SpectralGate
         switch (_options.Mode)
         {
             case DenoiseMode.Stationary:
-                var on = _options.Strength + (1 - _options.Strength);
-                var off = 1 - _options.Strength;
+                var (on, off) = StationaryMask.Levels(_options.Strength);
                 for (var c = 0; c < _outputChannels; c++)
                 {
                     var re = SlotRe(slot, c);
                     var im = SlotIm(slot, c);
-                    StationaryMask(re, im, _threshold.AsSpan(c * _bins, _bins), on, off, SlotMask(slot, c));
+                    StationaryMask.Compute(re, im, _threshold.AsSpan(c * _bins, _bins), on, off, SlotMask(slot, c));
                 }
                 break;
             case DenoiseMode.Speech:
@@ -370,31 +358,6 @@ public sealed partial class SpectralGate
                 _store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame, perFrame)
                     .CopyTo(_ringMask.AsSpan(slot * perFrame, perFrame));
                 break;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StationaryMask(ReadOnlySpan<double> re, ReadOnlySpan<double> im, ReadOnlySpan<double> threshold, double on, double off, Span<double> mask)
-    {
-        ref var rr = ref MemoryMarshal.GetReference(re);
-        ref var ri = ref MemoryMarshal.GetReference(im);
-        ref var rt = ref MemoryMarshal.GetReference(threshold);
-        ref var rm = ref MemoryMarshal.GetReference(mask);
-        var eps = new Vector<double>(SpectralDecibels.Epsilon);
-        var von = new Vector<double>(on);
-        var voff = new Vector<double>(off);
-        var k = 0;
-        for (; k + Vector<double>.Count <= mask.Length; k += Vector<double>.Count)
-        {
-            var vr = Vector.LoadUnsafe(ref rr, (nuint)k);
-            var vi = Vector.LoadUnsafe(ref ri, (nuint)k);
-            var above = Vector.GreaterThan(Vector.SquareRoot(vr * vr + vi * vi) + eps, Vector.LoadUnsafe(ref rt, (nuint)k));
-            Vector.ConditionalSelect(above, von, voff).StoreUnsafe(ref rm, (nuint)k);
-        }
-        for (; k < mask.Length; k++)
-        {
-            double r = Unsafe.Add(ref rr, k), i = Unsafe.Add(ref ri, k);
-            Unsafe.Add(ref rm, k) = Math.Sqrt(r * r + i * i) + SpectralDecibels.Epsilon > Unsafe.Add(ref rt, k) ? on : off;
         }
     }
 
