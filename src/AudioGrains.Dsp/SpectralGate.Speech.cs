@@ -11,6 +11,7 @@ public sealed partial class SpectralGate
 {
     private readonly SpeechEnhancer? _speech;
     private readonly float[] _power = [], _speechGain = []; // speech: one channel's |X|² and gains, padded
+    private readonly double[] _initial;                     // [output channel][bin]: the power sums of a run's initial noise frames
 
     /// <summary>
     /// Speech: starts the estimator's run at frame <paramref name="first"/> (the noise from the mean

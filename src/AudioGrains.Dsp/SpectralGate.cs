@@ -50,7 +50,7 @@ public sealed partial class SpectralGate
     private readonly MaskSmoother? _smoother;
     private readonly int _timeRadius;
     private readonly int _ringLength;
-    private readonly double _smoothing;    // non-stationary b
+    private readonly NonStationaryMask? _nonStationary;
     private readonly int _settlingFrames;  // non-stationary: context for the smoother; speech: for the estimator's recursions
 
     // Scratch, reused by every call.
@@ -61,9 +61,6 @@ public sealed partial class SpectralGate
     private readonly double[] _accumulator;                     // [output channel][n]
     private readonly double[] _threshold;                       // [output channel][bin], stationary
     private readonly double[] _floor;                           // [output channel][bin], noise pass
-    private readonly double[] _initial;                         // [output channel][bin], non-stationary start state
-    private double[] _store = [];                               // non-stationary: smoothed magnitudes, then masks
-    private int _maskStoreOffset;                               // where the masks start in _store
 
     public SpectralGate(SpectralGateOptions options, int sampleRate, int inputChannels)
     {
@@ -98,8 +95,9 @@ public sealed partial class SpectralGate
         }
         if (options.Mode == DenoiseMode.NonStationary)
         {
-            _smoothing = MagnitudeSmoother.Coefficient(options.TimeConstantSeconds, sampleRate, _hop);
-            _settlingFrames = MagnitudeSmoother.SettlingFrames(_smoothing);
+            var smoothing = MagnitudeSmoother.Coefficient(options.TimeConstantSeconds, sampleRate, _hop);
+            _settlingFrames = MagnitudeSmoother.SettlingFrames(smoothing);
+            _nonStationary = new NonStationaryMask(_outputChannels, _bins, smoothing, options.NonStationaryThresholdMultiplier, options.NonStationarySigmoidSlope);
         }
         if (options.Mode == DenoiseMode.Speech)
         {
@@ -256,7 +254,7 @@ public sealed partial class SpectralGate
         for (var f = first; f <= last; f++)
         {
             for (var limit = Math.Min(f + _timeRadius, maskLast); filled <= limit; filled++)
-                FillRing(window, grid, filled, maskFirst);
+                FillRing(window, grid, filled);
             Synthesize(grid, f);
             Emit(grid, f, start, end, output, final: f == last);
         }
@@ -335,7 +333,7 @@ public sealed partial class SpectralGate
 
     /// <summary>Spectrum and unsmoothed mask of frame m into its ring slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillRing(SignalWindow window, StftGrid grid, long m, long maskFirst)
+    private void FillRing(SignalWindow window, StftGrid grid, long m)
     {
         var slot = SlotOf(m);
         Spectrum(window, grid, m, slot);
@@ -355,101 +353,32 @@ public sealed partial class SpectralGate
                 break;
             case DenoiseMode.NonStationary:
                 var perFrame = _outputChannels * _bins;
-                _store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame, perFrame)
-                    .CopyTo(_ringMask.AsSpan(slot * perFrame, perFrame));
+                _nonStationary!.Masks(m).CopyTo(_ringMask.AsSpan(slot * perFrame, perFrame));
                 break;
         }
     }
 
     /// <summary>
-    /// Non-stationary: sigmoid masks of frames [maskFirst, maskLast] into the store, from the
-    /// forward-backward smoothed magnitudes over [first, last] (the mask frames plus the settling).
+    /// Non-stationary: the spectra of frames [first, last] (the mask frames [maskFirst, maskLast] plus
+    /// the smoother's settling) through <see cref="NonStationaryMask"/>, which then holds the masks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeNonStationaryMasks(SignalWindow window, StftGrid grid, long first, long last, long maskFirst, long maskLast)
     {
-        var perFrame = _outputChannels * _bins;
-        var frames = (int)(last - first + 1);
-        var maskFrames = (int)(maskLast - maskFirst + 1);
-        var needed = (long)(frames + maskFrames) * perFrame;
-        if (_store.Length < needed) _store = new double[needed];
-        _maskStoreOffset = frames * perFrame;
-        var store = _store;
-        var b = _smoothing;
-
-        // Forward: y[m] = b·|X[m]| + a·y[m−1]. At the signal's start y[−1] = |X[0]| (filtfilt). A chunk
-        // starts where its context starts, from the mean |X| of its first 1/b frames: a steadier guess
-        // of the true state than one frame, which may hold a click 60 dB above its surroundings.
-        var initial = _initial;
-        var initialFrames = first == 0 ? 1 : (int)Math.Min(Math.Ceiling(1 / b), last - first + 1);
-        Array.Clear(initial);
-        for (var m = first; m < first + initialFrames; m++)
+        var masks = _nonStationary!;
+        var startFrames = masks.Begin(first, last, maskFirst, maskLast);
+        for (var m = first; m < first + startFrames; m++)
         {
             Spectrum(window, grid, m, slot: 0);
-            for (var c = 0; c < _outputChannels; c++)
-            {
-                ComplexBins.Magnitude(SlotRe(0, c), SlotIm(0, c), _mask);
-                ElementWise.Add(_mask, initial.AsSpan(c * _bins, _bins));
-            }
+            for (var c = 0; c < _outputChannels; c++) masks.AddToStart(c, SlotRe(0, c), SlotIm(0, c));
         }
-        for (var i = 0; i < initial.Length; i++) initial[i] /= initialFrames;
+        masks.EndStart();
         for (var m = first; m <= last; m++)
         {
             Spectrum(window, grid, m, slot: 0);
-            var row = (int)(m - first) * perFrame;
-            for (var c = 0; c < _outputChannels; c++)
-            {
-                // |X| goes to the mask store when the frame needs a mask, else to scratch.
-                var magnitude = m >= maskFirst && m <= maskLast
-                    ? store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame + c * _bins, _bins)
-                    : _mask.AsSpan();
-                ComplexBins.Magnitude(SlotRe(0, c), SlotIm(0, c), magnitude);
-                var previous = m == first ? initial.AsSpan(c * _bins, _bins) : store.AsSpan(row - perFrame + c * _bins, _bins);
-                MagnitudeSmoother.Step(magnitude, previous, b, store.AsSpan(row + c * _bins, _bins));
-            }
+            for (var c = 0; c < _outputChannels; c++) masks.Forward(m, c, SlotRe(0, c), SlotIm(0, c));
         }
-
-        // Backward over y, in place: z[m] = b·y[m] + a·z[m+1], z[last + 1] = y[last]; then the sigmoid.
-        for (var m = last; m >= maskFirst; m--)
-        {
-            var row = (int)(m - first) * perFrame;
-            for (var c = 0; c < _outputChannels; c++)
-            {
-                var z = store.AsSpan(row + c * _bins, _bins);
-                MagnitudeSmoother.Step(z, m == last ? z : store.AsSpan(row + perFrame + c * _bins, _bins), b, z);
-                if (m <= maskLast)
-                    Sigmoid(store.AsSpan(_maskStoreOffset + (int)(m - maskFirst) * perFrame + c * _bins, _bins), z,
-                        _options.NonStationaryThresholdMultiplier, _options.NonStationarySigmoidSlope);
-            }
-        }
-    }
-
-    /// <summary>
-    /// magnitude[k] becomes the non-stationary mask 1/(1 + exp(−(r − multiplier)·slope)) with
-    /// r = (|X| − smooth)/smooth. Digital silence (smooth = 0, hence |X| = 0) reads as r = −1, like any empty bin.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sigmoid(Span<double> magnitude, ReadOnlySpan<double> smooth, double multiplier, double slope)
-    {
-        ref var rm = ref MemoryMarshal.GetReference(magnitude);
-        ref var rs = ref MemoryMarshal.GetReference(smooth);
-        var vmult = new Vector<double>(multiplier);
-        var vslope = new Vector<double>(-slope);
-        var one = Vector<double>.One;
-        var minusOne = -Vector<double>.One;
-        var k = 0;
-        for (; k + Vector<double>.Count <= magnitude.Length; k += Vector<double>.Count)
-        {
-            var z = Vector.LoadUnsafe(ref rs, (nuint)k);
-            var r = Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<double>.Zero), (Vector.LoadUnsafe(ref rm, (nuint)k) - z) / z, minusOne);
-            (one / (one + Vector.Exp((r - vmult) * vslope))).StoreUnsafe(ref rm, (nuint)k);
-        }
-        for (; k < magnitude.Length; k++)
-        {
-            var z = Unsafe.Add(ref rs, k);
-            var r = z > 0 ? (Unsafe.Add(ref rm, k) - z) / z : -1;
-            Unsafe.Add(ref rm, k) = 1 / (1 + Math.Exp((r - multiplier) * -slope));
-        }
+        masks.Backward();
     }
 
     // ---- synthesis ---------------------------------------------------------------------------
