@@ -41,11 +41,8 @@ public sealed partial class SpectralGate
     private readonly int _n;
     private readonly int _hop;
     private readonly int _bins;
-    private readonly RealFft _fft;
-    private readonly double[] _window;     // w
-    private readonly double[] _analysis;   // w / Σw, Σw = n/2 (a power of two: exact)
-    private readonly double[] _synthesis;  // w · Σw (RealFft.Inverse already divides by n)
-    private readonly double[] _interiorNorm; // Σw² at each phase where every frame exists
+    private readonly StftAnalysis _stft;
+    private readonly OverlapAddSynthesis _overlapAdd;
     private readonly double[]? _band;
     private readonly MaskSmoother? _smoother;
     private readonly int _timeRadius;
@@ -54,11 +51,8 @@ public sealed partial class SpectralGate
     private readonly int _settlingFrames;  // non-stationary: context for the smoother; speech: for the estimator's recursions
 
     // Scratch, reused by every call.
-    private readonly double[] _frame;
-    private readonly double[] _inputRe, _inputIm;               // [input channel][bin], centre extraction only
     private readonly double[] _ringRe, _ringIm, _ringMask;      // [slot][output channel][bin]
-    private readonly double[] _mask, _re, _im, _time;
-    private readonly double[] _accumulator;                     // [output channel][n]
+    private readonly double[] _mask, _re, _im;
     private readonly double[] _threshold;                       // [output channel][bin], stationary
     private readonly double[] _floor;                           // [output channel][bin], noise pass
 
@@ -75,18 +69,10 @@ public sealed partial class SpectralGate
         _n = options.FftSize;
         _hop = options.Hop;
         _bins = _n / 2 + 1;
-        _fft = new RealFft(_n);
-        _window = HannWindow.Periodic(_n);
-        _analysis = new double[_n];
-        _synthesis = new double[_n];
-        var sum = _n / 2.0;
-        for (var i = 0; i < _n; i++)
-        {
-            _analysis[i] = _window[i] / sum;
-            _synthesis[i] = _window[i] * sum;
-        }
-        _interiorNorm = new double[_hop];
-        for (var phase = 0; phase < _hop; phase++) _interiorNorm[phase] = NormAt(_n + phase, long.MaxValue / 2);
+        var fft = new RealFft(_n);
+        var window = HannWindow.Periodic(_n);
+        _stft = new StftAnalysis(fft, window, inputChannels, options.CentreExtraction);
+        _overlapAdd = new OverlapAddSynthesis(fft, window, _hop, _outputChannels);
         if (options.HasBand) _band = BandGain.Compute(sampleRate, _n, options.BandLowHz, options.BandHighHz);
         if (options.Mode is DenoiseMode.Stationary or DenoiseMode.NonStationary)
         {
@@ -112,14 +98,9 @@ public sealed partial class SpectralGate
         _ringRe = new double[_ringLength * perSlot];
         _ringIm = new double[_ringLength * perSlot];
         _ringMask = new double[_ringLength * perSlot];
-        _frame = new double[_n];
-        _inputRe = new double[options.CentreExtraction ? inputChannels * _bins : 0];
-        _inputIm = new double[_inputRe.Length];
         _mask = new double[_bins];
         _re = new double[_bins];
         _im = new double[_bins];
-        _time = new double[_n];
-        _accumulator = new double[_outputChannels * _n];
         _threshold = new double[perSlot];
         _floor = new double[perSlot];
         _initial = new double[perSlot];
@@ -249,67 +230,22 @@ public sealed partial class SpectralGate
         if (_options.Mode == DenoiseMode.Speech)
             RunSpeechUpTo(window, grid, needFirst, maskFirst);
 
-        Array.Clear(_accumulator);
+        _overlapAdd.Clear();
         var filled = maskFirst;
         for (var f = first; f <= last; f++)
         {
             for (var limit = Math.Min(f + _timeRadius, maskLast); filled <= limit; filled++)
                 FillRing(window, grid, filled);
             Synthesize(grid, f);
-            Emit(grid, f, start, end, output, final: f == last);
+            _overlapAdd.Emit(grid, f, start, end, output, final: f == last);
         }
     }
 
     // ---- STFT frames -------------------------------------------------------------------------
 
     /// <summary>Spectra of frame m of every output channel into ring slot <paramref name="slot"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Spectrum(SignalWindow window, StftGrid grid, long m, int slot)
-    {
-        if (_options.CentreExtraction)
-        {
-            for (var c = 0; c < _inputChannels; c++)
-            {
-                LoadFrame(window, grid, m, c);
-                _fft.Forward(_frame, _inputRe.AsSpan(c * _bins, _bins), _inputIm.AsSpan(c * _bins, _bins));
-            }
-            var re = SlotRe(slot, 0);
-            var im = SlotIm(slot, 0);
-            CentreExtraction.Apply(
-                _inputRe.AsSpan(0, _bins), _inputIm.AsSpan(0, _bins),
-                _inputRe.AsSpan(_bins, _bins), _inputIm.AsSpan(_bins, _bins), re, im);
-            return;
-        }
-        for (var c = 0; c < _outputChannels; c++)
-        {
-            LoadFrame(window, grid, m, c);
-            var re = SlotRe(slot, c);
-            var im = SlotIm(slot, c);
-            _fft.Forward(_frame, re, im);
-        }
-    }
-
-    /// <summary>w/Σw · x over frame m of channel c, zero outside the signal.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LoadFrame(SignalWindow window, StftGrid grid, long m, int channel)
-    {
-        var t0 = grid.FrameStart(m);
-        var lo = (int)Math.Clamp(-t0, 0, _n);
-        var hi = (int)Math.Clamp(window.TotalFrames - t0, lo, _n);
-        var frame = _frame.AsSpan();
-        frame[..lo].Clear();
-        frame[hi..].Clear();
-        var data = window.Interleaved;
-        var channels = window.Channels;
-        var at = (int)(t0 + lo - window.FirstFrame) * channels + channel;
-        var w = _analysis;
-        if (channels == 1)
-        {
-            ElementWise.Multiply(data.Slice(at, hi - lo), w.AsSpan(lo, hi - lo), frame[lo..hi]);
-            return;
-        }
-        for (var i = lo; i < hi; i++, at += channels) frame[i] = data[at] * w[i];
-    }
+    private void Spectrum(SignalWindow window, StftGrid grid, long m, int slot) =>
+        _stft.Spectra(window, grid, m, _ringRe.AsSpan(slot * _outputChannels * _bins, _outputChannels * _bins), _ringIm.AsSpan(slot * _outputChannels * _bins, _outputChannels * _bins));
 
     private Span<double> SlotRe(int slot, int channel) => _ringRe.AsSpan((slot * _outputChannels + channel) * _bins, _bins);
 
@@ -403,8 +339,7 @@ public sealed partial class SpectralGate
                 ElementWise.Multiply(re, gain, _re);
                 ElementWise.Multiply(im, gain, _im);
             }
-            _fft.Inverse(_re, _im, _time);
-            ElementWise.MultiplyAdd(_synthesis, _time, _accumulator.AsSpan(c * _n, _n));
+            _overlapAdd.Add(c, _re, _im);
         }
     }
 
@@ -432,59 +367,6 @@ public sealed partial class SpectralGate
         if (_options.Mode == DenoiseMode.NonStationary) ElementWise.ScaleOffset(mask, _options.Strength, 1 - _options.Strength);
         if (_band is not null) ElementWise.Multiply(mask, _band, mask);
         return mask;
-    }
-
-    /// <summary>
-    /// After frame f is added the accumulator holds samples [FrameStart(f), FrameStart(f) + n); the
-    /// first Hop of them get no more frames. Those inside [start, end) go out, divided by Σw²; then
-    /// the accumulator moves on by Hop. After the last frame every sample it holds is complete.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Emit(StftGrid grid, long f, long start, long end, Span<double> output, bool final)
-    {
-        var t0 = grid.FrameStart(f);
-        var count = final ? _n : _hop;
-        var from = (int)Math.Clamp(start - t0, 0, count);
-        var to = (int)Math.Clamp(end - t0, from, count);
-        var lastFrame = grid.LastFrame;
-        // Every frame covering these samples exists (away from the signal's ends): the norm depends
-        // on the phase only, and t0 is a multiple of the hop, so the phase of sample i is i mod hop.
-        var interior = StftGrid.FloorDiv(t0 - _n / 2, _hop) + 1 >= 0 && StftGrid.FloorDiv(t0 + count - 1 + _n / 2, _hop) <= lastFrame;
-        for (var c = 0; c < _outputChannels; c++)
-        {
-            var acc = _accumulator.AsSpan(c * _n, _n);
-            if (from < to)
-            {
-                if (interior && _outputChannels == 1 && count == _hop)
-                    ElementWise.Divide(acc[from..to], _interiorNorm.AsSpan(from, to - from), output.Slice((int)(t0 + from - start), to - from));
-                else
-                    for (var i = from; i < to; i++)
-                    {
-                        var t = t0 + i;
-                        output[(int)(t - start) * _outputChannels + c] = acc[i] / (interior ? _interiorNorm[i % _hop] : NormAt(t, lastFrame));
-                    }
-            }
-            if (!final)
-            {
-                acc[_hop..].CopyTo(acc);
-                acc[(_n - _hop)..].Clear();
-            }
-        }
-    }
-
-    /// <summary>Σw² over the frames that cover sample t, in ascending frame order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double NormAt(long t, long lastFrame)
-    {
-        var sum = 0.0;
-        var firstFrame = Math.Max(0, StftGrid.FloorDiv(t - _n / 2, _hop) + 1);
-        var final = Math.Min(lastFrame, StftGrid.FloorDiv(t + _n / 2, _hop));
-        for (var m = firstFrame; m <= final; m++)
-        {
-            var w = _window[(int)(t - (m * _hop - _n / 2))];
-            sum += w * w;
-        }
-        return sum;
     }
 
     // ---- checks ------------------------------------------------------------------------------
