@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace AudioGrains.Dsp;
 
@@ -12,18 +10,13 @@ namespace AudioGrains.Dsp;
 /// than 90 dB in the non-stationary mode.
 /// </summary>
 /// <remarks>
-/// <para>STFT: periodic Hann window of <c>FftSize</c>, frames every <c>Hop</c> centred on m·Hop with
-/// n_fft/2 zeros beyond both ends of the whole signal (<see cref="StftGrid"/>: 1 + N/Hop frames),
-/// one-sided spectrum scaled by 1/Σw. Inverse: weighted overlap-add of w·frame divided, per sample,
-/// by Σw² over the frames that exist there, so an all-ones mask returns the input to rounding.</para>
-/// <para>Stationary: per bin, threshold = mean + <c>ThresholdStd</c>·std of the noise source's floored
-/// dB (<see cref="NoiseProfile"/>); mask = (signal's floored dB > threshold)·Strength + 1 − Strength,
-/// smoothed (<see cref="MaskSmoother"/>). The dB comparison runs as |X| + eps > 10^(threshold/20),
-/// the same test without a logarithm per bin. Non-stationary: r = (|X| − smooth)/smooth with
-/// <see cref="MagnitudeSmoother"/>; mask = sigmoid((r − multiplier)·slope), smoothed, then
-/// ·Strength + 1 − Strength. A band limit multiplies the mask by <see cref="BandGain"/>; centre
-/// extraction (<see cref="CentreExtraction"/>) replaces a stereo input by its centre before
-/// everything else, so the analysis passes measure the centre too.</para>
+/// <para>STFT: <see cref="StftAnalysis"/> (periodic Hann window, frames centred on m·Hop with n_fft/2
+/// zeros beyond both ends of the whole signal, <see cref="StftGrid"/>), and back by
+/// <see cref="OverlapAddSynthesis"/>. Masks: <see cref="StationaryMask"/>, <see cref="NonStationaryMask"/>,
+/// or the speech estimator (SpectralGate.Speech.cs); the gates' masks smoothed by
+/// <see cref="MaskSmoother"/> (then, non-stationary, ·Strength + 1 − Strength). A band limit
+/// multiplies the mask by <see cref="BandGain"/>; centre extraction replaces a stereo input by its
+/// centre before everything else, so the analysis passes measure the centre too.</para>
 /// <para>Analysis for the stationary gate: pass 1 <see cref="MeasureMaxima"/> per chunk, merged;
 /// pass 2 <see cref="MeasureNoise"/> of the noise source (the signal itself or a noise clip, with
 /// that source's merged maxima) per chunk, merged; then <see cref="Process"/>. Every sum over frames
@@ -54,7 +47,6 @@ public sealed partial class SpectralGate
     private readonly double[] _ringRe, _ringIm, _ringMask;      // [slot][output channel][bin]
     private readonly double[] _mask, _re, _im;
     private readonly double[] _threshold;                       // [output channel][bin], stationary
-    private readonly double[] _floor;                           // [output channel][bin], noise pass
 
     public SpectralGate(SpectralGateOptions options, int sampleRate, int inputChannels)
     {
@@ -145,60 +137,6 @@ public sealed partial class SpectralGate
 
     /// <summary>The STFT frame grid over a whole signal of <paramref name="totalFrames"/> frames.</summary>
     public StftGrid Grid(long totalFrames) => new(_n, _hop, totalFrames);
-
-    /// <summary>
-    /// Analysis pass 1: per output channel and bin, the max of |X|² over the frames [start, end) owns
-    /// (<see cref="StftGrid.OwnedFrames"/>: centred in [start, end), plus the final frame when end is
-    /// the signal's end). start and end may lie anywhere (a noise clip's edges, say); consecutive
-    /// ranges still own every frame once. The window must hold [start − FftSize/2, end + FftSize/2)
-    /// ∩ signal. Merge the chunks' results with <see cref="BinMaxima.Merge"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public BinMaxima MeasureMaxima(SignalWindow window, long start, long end)
-    {
-        var grid = CheckRange(window, start, end);
-        var maxima = new BinMaxima(_outputChannels, _bins);
-        var (first, last) = grid.OwnedFrames(start, end);
-        if (first > last) return maxima;
-        RequireCoverage(window, grid, first, last, "MeasureMaxima needs FftSize/2 frames of context");
-        for (var m = first; m <= last; m++)
-        {
-            Spectrum(window, grid, m, slot: 0);
-            for (var c = 0; c < _outputChannels; c++) ComplexBins.MaxPower(SlotRe(0, c), SlotIm(0, c), maxima.Channel(c));
-        }
-        return maxima;
-    }
-
-    /// <summary>
-    /// Analysis pass 2, over a noise source (the signal itself or a noise clip with the same channel
-    /// layout): per output channel and bin, count, sum and sum of squares of
-    /// dB = 20·log10(|X| + eps), floored at (that bin's max over the whole source − 80 dB), the max
-    /// coming from <paramref name="floorOf"/>, the merged <see cref="MeasureMaxima"/> of the same
-    /// source. Same ownership and window as <see cref="MeasureMaxima"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public NoiseProfile MeasureNoise(SignalWindow window, long start, long end, BinMaxima floorOf)
-    {
-        ArgumentNullException.ThrowIfNull(floorOf);
-        var grid = CheckRange(window, start, end);
-        CheckShape(floorOf.Channels, floorOf.Bins, nameof(floorOf));
-        var profile = new NoiseProfile(_outputChannels, _bins);
-        var (first, last) = grid.OwnedFrames(start, end);
-        if (first > last) return profile;
-        RequireCoverage(window, grid, first, last, "MeasureNoise needs FftSize/2 frames of context");
-        for (var c = 0; c < _outputChannels; c++)
-            for (var k = 0; k < _bins; k++) _floor[c * _bins + k] = SpectralDecibels.Floor(floorOf.Power(c, k));
-        for (var m = first; m <= last; m++)
-        {
-            Spectrum(window, grid, m, slot: 0);
-            for (var c = 0; c < _outputChannels; c++)
-            {
-                SpectralDecibels.Floored(SlotRe(0, c), SlotIm(0, c), _floor.AsSpan(c * _bins, _bins), _mask);
-                profile.AddFrame(c, _mask);
-            }
-        }
-        return profile;
-    }
 
     /// <summary>
     /// Gates signal frames [start, end) into <paramref name="output"/> ((end − start)·OutputChannels
