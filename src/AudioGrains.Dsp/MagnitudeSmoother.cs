@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace AudioGrains.Dsp;
 
 /// <summary>
@@ -31,4 +35,20 @@ public static class MagnitudeSmoother
     /// <summary>Frames for (1 − b)^k to fall to <see cref="Settling"/>.</summary>
     public static int SettlingFrames(double coefficient) =>
         coefficient >= 1 ? 1 : (int)Math.Ceiling(Math.Log(Settling) / Math.Log(1 - coefficient));
+
+    /// <summary>One step of the one-pole smoother per bin: target[k] = b·input[k] + (1 − b)·previous[k] (target may be input).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Step(ReadOnlySpan<double> input, ReadOnlySpan<double> previous, double b, Span<double> target)
+    {
+        ref var rx = ref MemoryMarshal.GetReference(input);
+        ref var rp = ref MemoryMarshal.GetReference(previous);
+        ref var rt = ref MemoryMarshal.GetReference(target);
+        var a = 1 - b;
+        var vb = new Vector<double>(b);
+        var va = new Vector<double>(a);
+        var k = 0;
+        for (; k + Vector<double>.Count <= target.Length; k += Vector<double>.Count)
+            (vb * Vector.LoadUnsafe(ref rx, (nuint)k) + va * Vector.LoadUnsafe(ref rp, (nuint)k)).StoreUnsafe(ref rt, (nuint)k);
+        for (; k < target.Length; k++) Unsafe.Add(ref rt, k) = b * Unsafe.Add(ref rx, k) + a * Unsafe.Add(ref rp, k);
+    }
 }
