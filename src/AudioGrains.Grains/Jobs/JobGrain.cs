@@ -131,30 +131,6 @@ public sealed partial class JobGrain(
         return Status();
     }
 
-    public async Task<JobStatus> RetryAsync()
-    {
-        await _lifetimeLock.WaitAsync();
-        try
-        {
-            if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return Status();
-            var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && await Workspace.HasWorkingPcmAsync());
-            JobTransitions.Enter(S, to);
-            S.ClearFailure();
-            await WriteAsync();
-            await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
-            await StopExpiryAsync();
-            await Lifetime.TellStartedAsync(S.CreatedAt);
-            observer.PhaseChanged(JobId, JobPhase.Failed, to);
-            logger.LogInformation("Job {JobId} retried by an operator from phase {Phase}", JobId, S.Phase);
-            StartLoop();
-            return Status();
-        }
-        finally
-        {
-            _lifetimeLock.Release();
-        }
-    }
-
     public async Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct)
     {
         if (Exists && Lifetime.IsDue(S, DateTimeOffset.UtcNow)) await ExpireSafelyAsync();
