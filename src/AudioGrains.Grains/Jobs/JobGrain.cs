@@ -119,9 +119,7 @@ public sealed partial class JobGrain(
         // The loop's passes wait for their chunk calls to stop before this goes on, so what they wrote is deleted below.
         await StopLoopAsync();
         var from = S.Phase;
-        S.MarkCancelled(DateTimeOffset.UtcNow);
-        Lifetime.SetExpiresAt(S);
-        await Workspace.DeleteAllAsync();
+        await Lifetime.CancelAsync(S);
         await WriteAsync();
         await UnregisterPulseAsync();
         StartSweep();
@@ -191,11 +189,7 @@ public sealed partial class JobGrain(
     private async Task MoveAsync(JobPhase from, JobPhase to)
     {
         JobTransitions.Enter(S, to);
-        if (to == JobPhase.Completed)
-        {
-            S.CompletedAt = DateTimeOffset.UtcNow;
-            Lifetime.SetExpiresAt(S);
-        }
+        if (to == JobPhase.Completed) Lifetime.StampCompletion(S);
         await SaveAsync();
         observer.PhaseChanged(JobId, from, to);
         if (to != JobPhase.Completed) return;
@@ -204,13 +198,11 @@ public sealed partial class JobGrain(
         await EndedAsync();
     }
 
-    /// <summary>A dead-lettered job keeps its input and finished work, so an operator's retry resumes where it stopped.</summary>
+    /// <summary>Ends the job as failed, dead-lettered or not (what each keeps: <see cref="JobLifetime.FailAsync"/>).</summary>
     private async Task FailAsync(string code, string message, bool deadLetter)
     {
         var from = S.Phase;
-        S.MarkFailed(code, message, deadLetter, DateTimeOffset.UtcNow);
-        Lifetime.SetExpiresAt(S);
-        if (!deadLetter) await Workspace.DeleteAllAsync();
+        await Lifetime.FailAsync(S, code, message, deadLetter);
         await WriteAsync();
         await UnregisterPulseAsync();
         observer.PhaseChanged(JobId, from, JobPhase.Failed);
