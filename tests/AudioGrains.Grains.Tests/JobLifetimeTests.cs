@@ -81,6 +81,52 @@ public sealed class JobLifetimeTests : IDisposable
         Assert.Equal(Ended + Ttl, status.ExpiresAt);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_job_keeps_nothing_a_dead_lettered_one_keeps_its_work_and_both_expire_after_the_ttl(bool deadLetter)
+    {
+        var store = new FileSystemBlobStore(_root);
+        string[] mine = [JobBlobKeys.Input("j1"), JobBlobKeys.Pcm("j1"), JobBlobKeys.ChunkSamples(JobBlobKeys.Chunk("j1", 3))];
+        foreach (var key in mine) await PutAsync(store, key);
+        var s = new JobState { Spec = new JobSpec { InputKey = "in", FileName = "a.wav" }, Phase = JobPhase.Processing };
+        var before = DateTimeOffset.UtcNow;
+
+        await LifetimeOf("j1", store).FailAsync(s, ErrorCodes.Timeout, "chunk 3 timed out", deadLetter);
+
+        Assert.Equal(deadLetter ? mine.Order() : [], (await ListAsync(store, JobBlobKeys.Root("j1") + "/")).Order());
+        Assert.Equal((JobPhase.Failed, JobPhase.Processing, deadLetter), (s.Phase, s.FailedIn!.Value, s.DeadLettered));
+        Assert.Equal((ErrorCodes.Timeout, "chunk 3 timed out"), (s.ErrorCode, s.ErrorMessage));
+        Assert.InRange(s.CompletedAt!.Value, before, DateTimeOffset.UtcNow);
+        Assert.Equal(s.CompletedAt + Ttl, s.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_keeps_nothing_and_expires_after_the_ttl()
+    {
+        var store = new FileSystemBlobStore(_root);
+        await PutAsync(store, JobBlobKeys.Input("j1"));
+        await PutAsync(store, JobBlobKeys.Input("j2"));
+        var s = new JobState { Spec = new JobSpec { InputKey = "in", FileName = "a.wav" }, Phase = JobPhase.Assembling, OutputKey = "partial" };
+
+        await LifetimeOf("j1", store).CancelAsync(s);
+
+        Assert.Empty(await ListAsync(store, JobBlobKeys.Root("j1") + "/"));
+        Assert.NotNull(await store.LengthAsync(JobBlobKeys.Input("j2")));
+        Assert.Equal((JobPhase.Cancelled, ErrorCodes.Cancelled, (string?)null), (s.Phase, s.ErrorCode, s.OutputKey));
+        Assert.Equal(s.CompletedAt + Ttl, s.ExpiresAt);
+    }
+
+    [Fact]
+    public void A_completed_job_is_stamped_with_its_end_and_expires_after_the_ttl()
+    {
+        var s = new JobState { Spec = new JobSpec { InputKey = "in", FileName = "a.wav" }, Phase = JobPhase.Completed };
+        var before = DateTimeOffset.UtcNow;
+        LifetimeOf("j1", new FileSystemBlobStore(_root)).StampCompletion(s);
+        Assert.InRange(s.CompletedAt!.Value, before, DateTimeOffset.UtcNow);
+        Assert.Equal(s.CompletedAt + Ttl, s.ExpiresAt);
+    }
+
     [Fact]
     public void The_ttl_must_be_positive()
     {

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
-/// The job grain's lifetime calls: an ended job expires after the TTL (a reminder, a timer for the exact time, and a
-/// check whenever it is asked), and a delete forgets the job. What they remove is <see cref="JobLifetime"/>'s.
+/// The job grain's lifetime calls: an operator's retry brings a dead-lettered job back, an ended job expires after the
+/// TTL (a reminder, a timer for the exact time, and a check whenever it is asked), and a delete forgets the job. What
+/// they remove is <see cref="JobLifetime"/>'s.
 /// </summary>
 public sealed partial class JobGrain
 {
@@ -21,6 +22,30 @@ public sealed partial class JobGrain
     private IGrainTimer? _expiryTimer;
 
     private JobLifetime Lifetime => new(JobId, Workspace, GrainFactory, options.Value.ResultTtl, logger);
+
+    public async Task<JobStatus> RetryAsync()
+    {
+        await _lifetimeLock.WaitAsync();
+        try
+        {
+            if (!Exists || S.Phase != JobPhase.Failed || !S.DeadLettered) return Status();
+            var to = JobTransitions.ResumeAfterRetry(S.FailedIn, S.Layout is not null && await Workspace.HasWorkingPcmAsync());
+            JobTransitions.Enter(S, to);
+            S.ClearFailure();
+            await WriteAsync();
+            await this.RegisterOrUpdateReminder(PulseReminder, PulsePeriod, PulsePeriod);
+            await StopExpiryAsync();
+            await Lifetime.TellStartedAsync(S.CreatedAt);
+            observer.PhaseChanged(JobId, JobPhase.Failed, to);
+            logger.LogInformation("Job {JobId} retried by an operator from phase {Phase}", JobId, S.Phase);
+            StartLoop();
+            return Status();
+        }
+        finally
+        {
+            _lifetimeLock.Release();
+        }
+    }
 
     public async Task DeleteAsync()
     {

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
-/// A job's life around its work: when an ended job expires, what expiry and delete remove (its blobs, its claim on its
-/// content, its registry entry), and the registry's notices. The grain decides when (reminder, timer, a status call)
-/// and saves the state; this does the rest.
+/// A job's life around its work: when an ended job expires, what a failure, a cancel, expiry and delete remove (its
+/// blobs, its claim on its content, its registry entry), and the registry's notices. The grain decides when (reminder,
+/// timer, a status call) and saves the state; this does the rest.
 /// </summary>
 public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFactory grains, TimeSpan resultTtl, ILogger logger)
 {
@@ -21,6 +21,32 @@ public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFact
     public DateTimeOffset? ExpiresAt(JobState s) => Expires(s.Phase) ? s.ExpiresAt ?? (s.CompletedAt ?? s.CreatedAt) + resultTtl : null;
 
     public bool IsDue(JobState s, DateTimeOffset now) => ExpiresAt(s) <= now;
+
+    /// <summary>Stamps the job that has just completed: its end and its expiry; the caller saves it.</summary>
+    public void StampCompletion(JobState s)
+    {
+        s.CompletedAt = DateTimeOffset.UtcNow;
+        SetExpiresAt(s);
+    }
+
+    /// <summary>
+    /// Ends the job as failed and stamps its expiry; the caller saves it. A failed job keeps nothing; a dead-lettered one
+    /// keeps its input and finished work, so an operator's retry resumes where it stopped.
+    /// </summary>
+    public async Task FailAsync(JobState s, string code, string message, bool deadLetter)
+    {
+        s.MarkFailed(code, message, deadLetter, DateTimeOffset.UtcNow);
+        SetExpiresAt(s);
+        if (!deadLetter) await workspace.DeleteAllAsync();
+    }
+
+    /// <summary>Ends the job as cancelled, stamps its expiry and deletes every blob of the job; the caller saves it.</summary>
+    public async Task CancelAsync(JobState s)
+    {
+        s.MarkCancelled(DateTimeOffset.UtcNow);
+        SetExpiresAt(s);
+        await workspace.DeleteAllAsync();
+    }
 
     /// <summary>
     /// Deletes every blob of the job and marks it expired; the caller saves it. The blobs go first: when the save
