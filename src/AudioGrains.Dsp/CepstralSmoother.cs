@@ -42,6 +42,8 @@ public sealed class CepstralSmoother
         _pitchWeight = Math.Pow(options.CepstralPitchSmoothing, steps);
         _weight = Math.Pow(options.CepstralSmoothing, steps);
         _pitchThreshold = options.CepstralPitchThreshold;
+        var slowest = Math.Max(_weight, Math.Max(_envelopeWeight, _pitchWeight));
+        SettlingFrames = slowest <= 0 ? 1 : (int)Math.Ceiling(Math.Log(1e-12) / Math.Log(slowest)) + 1;
         _bias = options.CepstralBiasDb / 10 * Math.Log(10);
         _state = new double[bins];
         _even = new double[_n];
@@ -50,6 +52,13 @@ public sealed class CepstralSmoother
         _cepstrum = new double[bins];
         _log = new float[SpeechEnhancer.PaddedLength(bins)];
     }
+
+    /// <summary>
+    /// Frames after which the state has forgotten where it began to 1e-12 (in the log power: 1e-11 dB): the slowest
+    /// weight to that power. A run started this many frames before the gains are needed gives the gains a run from the
+    /// signal's start gives.
+    /// </summary>
+    public int SettlingFrames { get; }
 
     /// <summary>The quefrency of the last frame's pitch peak (0: none over the threshold), for diagnostics.</summary>
     public int LastPitchQuefrency { get; private set; }

@@ -105,9 +105,12 @@ public sealed class SpeechEnhancer
     /// One frame of <paramref name="channel"/>: its power |Y|² (padded) in, its gains (padded) out.
     /// <paramref name="frame"/> is the frame's index counted from the signal's start (the tonal memory's
     /// window is aligned to it, so that chunked runs and the whole-signal run agree).
+    /// <paramref name="framesBeforeGains"/>: how many frames lie between this one and the first whose gains are used (a
+    /// chunk's context). With the cepstral a-priori SNR the gains feed no recursion, so a frame more than
+    /// <see cref="CepstralSmoother.SettlingFrames"/> ahead only updates the noise state and leaves <paramref name="gain"/> alone.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(int channel, long frame, ReadOnlySpan<float> power, Span<float> gain)
+    public void Step(int channel, long frame, ReadOnlySpan<float> power, Span<float> gain, long framesBeforeGains = 0)
     {
         var tracked = Row(_noise, channel);
         var clean = Row(_clean, channel);
@@ -117,6 +120,7 @@ public sealed class SpeechEnhancer
         if (_tonal is not null) _tonal[channel].Step(frame, power, tracked, _gainNoise);
         else tracked.CopyTo(_gainNoise);
         _babble?[channel].Step(frame, power, tracked, _gainNoise);
+        if (_cepstral is not null && framesBeforeGains > _cepstral[channel].SettlingFrames) return;
         ReadOnlySpan<float> noise = _gainNoise;
         // γ (and, without the cepstral estimate, the decision-directed ξ).
         DecisionDirectedSnr.Estimate(power, noise, clean, _weight, _minimumPriori, _priori, _posteriori);
