@@ -7,8 +7,8 @@ namespace AudioGrains.Dsp;
 /// The <c>speech</c> noise reduction's per-frame estimator: for each STFT frame of each channel, the
 /// noise power is tracked (<see cref="SpeechPresenceNoiseTracker"/>) and, for the gain, raised where
 /// notes are held (<see cref="TonalNoiseMemory"/>) or the noise is babble (<see cref="BabbleNoiseFloor"/>),
-/// the a-priori SNR is estimated
-/// (<see cref="DecisionDirectedSnr"/>) and the log-spectral amplitude gain follows
+/// the a-priori SNR is estimated (<see cref="CepstralSmoother"/>, or
+/// <see cref="DecisionDirectedSnr"/>) and the log-spectral amplitude gain follows
 /// (<see cref="LogSpectralAmplitudeGain"/>), weighted by the speech presence probability
 /// (<see cref="PresenceWeightedGain"/>). Frames must come in order: the state (noise power,
 /// smoothed presence, previous clean power) carries from one to the next.
