@@ -44,7 +44,7 @@ public sealed partial class SpectralGate
             for (var c = 0; c < _outputChannels; c++)
             {
                 Power(SlotRe(0, c), SlotIm(0, c), _power);
-                speech.Step(c, m, _power, _speechGain);
+                speech.Step(c, m, _power, _speechGain, until - m);
             }
         }
     }

@@ -79,7 +79,7 @@ public sealed partial class SpectralGate
         }
         if (options.Mode == DenoiseMode.Speech)
         {
-            _speech = new SpeechEnhancer(options.Speech, _outputChannels, _bins, (double)_hop / sampleRate);
+            _speech = new SpeechEnhancer(options.Speech, _outputChannels, _bins, (double)_hop / sampleRate, sampleRate);
             // At least the initial noise frames, so a run's start lies inside the context it reads.
             _settlingFrames = Math.Max((int)Math.Ceiling(options.Speech.ConvergenceSeconds * sampleRate / _hop), options.Speech.InitialNoiseFrames);
             _power = new float[_speech.PaddedBins];

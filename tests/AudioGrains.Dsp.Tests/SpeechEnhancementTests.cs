@@ -31,17 +31,12 @@ public sealed class SpeechEnhancementTests(ITestOutputHelper output)
         Assert.True(after - before >= target, $"SI-SDR improved by {after - before:F2} dB at {snr} dB SNR, target {target} dB");
     }
 
-    private const string NotMet =
-        "Issue 13 target not met: at 0 dB SNR both gates gain more SI-SDR on babble than the speech estimator (+1.23 and +1.06 dB against +0.61: " +
-        "they pull everything under a global or 2 s threshold down by 14 dB, speech included; even the babble's true long-term spectrum as the " +
-        "noise estimate gives the estimator only +1.1 to +1.4 dB there). Figures in docs/benchmarks.md.";
-
     [Theory]
     [InlineData("music", 10)]
     [InlineData("babble", 10)]
     [InlineData("music", 0)]
     [InlineData("music", 5)]
-    [InlineData("babble", 0, Skip = NotMet)]
+    [InlineData("babble", 0)]
     [InlineData("babble", 5)]
     public async Task Speech_mode_beats_both_gates_on_nonstationary_noise(string kind, double snr)
     {
