@@ -81,7 +81,7 @@ public sealed class TruePeakDetector
                 {
                     var m = Math.Min(StretchFrames, n - s);
                     // NaN fails the comparison, so a stretch holding one is filtered and the NaN reaches the max.
-                    if (MaxMagnitude(line.AsSpan(s, History + m)) * Gain < max) continue;
+                    if (PeakAmplitude.OrNaN(line.AsSpan(s, History + m)) * Gain < max) continue;
                     var peak = Vector256.IsHardwareAccelerated ? PeakOf256(line, s, m) : PeakOf128(line, s, m);
                     if (peak > max || double.IsNaN(peak)) max = peak;
                 }
@@ -157,23 +157,6 @@ public sealed class TruePeakDetector
             peakHigh = Vector128.MaxNative(peakHigh, Vector128.Abs(high));
         }
         return Math.Max(Math.Max(peakLow[0], peakLow[1]), Math.Max(peakHigh[0], peakHigh[1]));
-    }
-
-    /// <summary>max |x| over the span; NaN when it holds a NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double MaxMagnitude(ReadOnlySpan<double> x)
-    {
-        var i = 0;
-        var max = 0.0;
-        if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<double>.Count)
-        {
-            var acc = Vector256<double>.Zero;
-            for (; i + Vector256<double>.Count <= x.Length; i += Vector256<double>.Count)
-                acc = Vector256.Max(acc, Vector256.Abs(Vector256.Create(x.Slice(i, Vector256<double>.Count)))); // Max keeps NaN
-            for (var lane = 0; lane < Vector256<double>.Count; lane++) max = Math.Max(max, acc[lane]);
-        }
-        for (; i < x.Length; i++) max = Math.Max(max, Math.Abs(x[i]));
-        return max;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

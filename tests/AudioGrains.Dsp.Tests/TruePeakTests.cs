@@ -181,7 +181,7 @@ public class TruePeakTests
         var detector = new TruePeakDetector(1);
         detector.Add(x);
         Assert.True(double.IsNaN(detector.Max));
-        Assert.True(double.IsNaN(TruePeakDetector.MaxMagnitude([0.1, double.NaN, 0.2, 0.3, 0.4, 0.5])));
-        Assert.Equal(0.7, TruePeakDetector.MaxMagnitude([0.1, -0.7, 0.2, 0.3, 0.4, 0.5, -0.6, 0.2, 0.1]));
+        Assert.True(double.IsNaN(PeakAmplitude.OrNaN([0.1, double.NaN, 0.2, 0.3, 0.4, 0.5])));
+        Assert.Equal(0.7, PeakAmplitude.OrNaN([0.1, -0.7, 0.2, 0.3, 0.4, 0.5, -0.6, 0.2, 0.1]));
     }
 }
