@@ -146,6 +146,7 @@ public sealed class SpeechEnhancer
         for (var k = 0; k < power.Length; k += Vector<float>.Count)
             Vector.Max(new Vector<float>(_smoothedPower, k) / new Vector<float>(noise[k..]), min).CopyTo(_priori.AsSpan(k));
     }
+
     /// <summary>The noise power the tracker holds for <paramref name="channel"/> (padded), for tests and diagnostics.</summary>
     public ReadOnlySpan<float> NoisePower(int channel) => Row(_noise, channel);
 
