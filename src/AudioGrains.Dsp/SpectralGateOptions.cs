@@ -33,6 +33,21 @@ public sealed record SpectralGateOptions
 
     public int Hop { get; init; } = 256;
 
+    /// <summary>
+    /// The STFT frame (size, hop) a mode runs with at <paramref name="sampleRate"/>. The gates keep noisereduce's 1024 / 256
+    /// at any rate (their settings are in Hz and ms). The speech estimator keeps its frame's duration, 64 ms every 16 ms at
+    /// 16 kHz, scaled by the power of two that keeps it at least that long (64–93 ms at the common rates): tuned in time
+    /// and by the cepstrum's reach for the pitch, it lost up to 2 dB of SI-SDR in 21 ms frames at 48 kHz
+    /// (docs/benchmarks.md, issue 13).
+    /// </summary>
+    public static (int FftSize, int Hop) FrameFor(DenoiseMode mode, int sampleRate)
+    {
+        if (mode != DenoiseMode.Speech || sampleRate < 1) return (Defaults.FftSize, Defaults.Hop);
+        var scale = Math.Pow(2, Math.Clamp(Math.Ceiling(Math.Log2(sampleRate / 16000.0) - 1e-9), -2, 3));
+        var size = (int)(Defaults.FftSize * scale);
+        return (size, size * Defaults.Hop / Defaults.FftSize);
+    }
+
     /// <summary>Non-stationary: time constant of the magnitude smoother (noisereduce's time_constant_s).</summary>
     public double TimeConstantSeconds { get; init; } = 2.0;
 

@@ -65,6 +65,25 @@ public sealed class NoiseReductionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Speech_output_at_48_kHz_does_not_depend_on_the_chunk_size()
+    {
+        // At 48 kHz the estimator runs 4096-point frames every 1024 samples (its 64 ms / 16 ms at 16 kHz, to the nearest
+        // power of two), so chunks lie on lcm(4800, 1024) = 76 800 frames: 5 s is 3 of them, 230 400 samples.
+        var input = await NoisySpeechAsync(68);
+        var outputs = new Dictionary<string, float[]>();
+        foreach (var seconds in new[] { "5", "600" })
+        {
+            var path = _dir.File($"speech48-{seconds}.wav");
+            var report = await CliProcess.JsonAsync("normalize", input, "-o", path, "--denoise", "speech", "--sample-rate", "48000", "--chunk-seconds", seconds);
+            Assert.Equal(48000, report.GetProperty("output").GetProperty("sample_rate").GetInt32());
+            outputs[seconds] = WavFile.Read(path).Samples;
+        }
+        var snr = SeamSnr.ByDistance(outputs["600"], outputs["5"], 48000, 230400);
+        output.WriteLine("speech at 48 kHz, 5 s chunks against one chunk: " + string.Join(", ", snr.Select(kv => $"{kv.Key} {kv.Value:F1} dB")));
+        Assert.All(snr, kv => Assert.True(kv.Value >= 90, $"{kv.Key}: {kv.Value:F1} dB"));
+    }
+
+    [Fact]
     public async Task Stationary_mode_lifts_speech_over_pauses()
     {
         // Clean speech after 3 s of silence, then stationary pink-ish noise mixed in at 5 dB SNR over the speech;

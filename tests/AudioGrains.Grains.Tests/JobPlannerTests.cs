@@ -10,13 +10,34 @@ public sealed class JobPlannerTests
     private static readonly MediaFacts StereoMp3 = new() { FormatName = "mp3", AudioCodec = "mp3", SampleRate = 44100, Channels = 2, ChannelLayout = "stereo", DurationSeconds = 60 };
 
     [Theory]
-    [InlineData(16000, false, 1600)]
-    [InlineData(16000, true, 6400)]   // lcm(1600, 256)
-    [InlineData(44100, false, 4410)]
-    [InlineData(44100, true, 564480)] // lcm(4410, 256)
-    public void The_grid_is_the_loudness_block_and_with_the_gate_also_the_hop(int rate, bool gate, int expected)
+    [InlineData(16000, 1, 1600)]
+    [InlineData(16000, 256, 6400)]   // lcm(1600, 256)
+    [InlineData(44100, 1, 4410)]
+    [InlineData(44100, 256, 564480)] // lcm(4410, 256)
+    [InlineData(48000, 1024, 76800)] // the speech estimator's hop at 48 kHz: lcm(4800, 1024)
+    public void The_grid_is_the_loudness_block_and_with_the_gate_also_the_hop(int rate, int hop, int expected)
     {
-        Assert.Equal(expected, JobPlanner.GridFrames(rate, gate));
+        Assert.Equal(expected, JobPlanner.GridFrames(rate, hop));
+    }
+
+    [Theory]
+    [InlineData(NoiseReduction.Stationary, 16000, 256)]
+    [InlineData(NoiseReduction.Stationary, 48000, 256)]    // the gates keep noisereduce's frame at any rate
+    [InlineData(NoiseReduction.NonStationary, 48000, 256)]
+    [InlineData(NoiseReduction.Speech, 16000, 256)]
+    [InlineData(NoiseReduction.Speech, 8000, 128)]          // the estimator keeps its 64 ms frame, 16 ms hop
+    [InlineData(NoiseReduction.Speech, 32000, 512)]
+    [InlineData(NoiseReduction.Speech, 44100, 1024)]        // at least 64 ms: 93 ms every 23 ms
+    [InlineData(NoiseReduction.Speech, 22050, 512)]
+    [InlineData(NoiseReduction.Speech, 48000, 1024)]
+    public void Chunks_line_up_with_the_hop_of_the_mode_at_the_working_rate(NoiseReduction mode, int rate, int hop)
+    {
+        var options = new NormalizeOptions { Denoise = mode, SampleRate = rate, Mono = true };
+        var layout = JobPlanner.Layout(options, StereoMp3 with { SampleRate = rate }, rate * 100L, 300, "x.mp3");
+        Assert.Equal(hop, JobPlanner.StftHop(layout.Gate, rate));
+        Assert.Equal(0, layout.GridFrames % hop);
+        Assert.Equal(hop * 4, layout.Gate!.ToOptions(rate).FftSize);
+        Assert.Equal(1, JobPlanner.StftHop(null, rate));
     }
 
     [Fact]
@@ -32,11 +53,11 @@ public sealed class JobPlannerTests
     public void The_noise_clip_widens_to_whole_hops_and_stops_at_the_end_of_the_signal()
     {
         var options = new NormalizeOptions { Denoise = NoiseReduction.Stationary, NoiseClipStartSeconds = 0.1, NoiseClipEndSeconds = 1.0 };
-        Assert.Equal((1536L, 16128L), JobPlanner.NoiseClipFrames(options, 16000, 1_000_000, "x.wav")); // 1600 -> 6*256, 16000 -> 63*256
-        Assert.Equal((1536L, 10000L), JobPlanner.NoiseClipFrames(options, 16000, 10_000, "x.wav"));
-        Assert.Null(JobPlanner.NoiseClipFrames(new NormalizeOptions(), 16000, 10_000, "x.wav"));
+        Assert.Equal((1536L, 16128L), JobPlanner.NoiseClipFrames(options, 16000, 1_000_000, "x.wav", 256)); // 1600 -> 6*256, 16000 -> 63*256
+        Assert.Equal((1536L, 10000L), JobPlanner.NoiseClipFrames(options, 16000, 10_000, "x.wav", 256));
+        Assert.Null(JobPlanner.NoiseClipFrames(new NormalizeOptions(), 16000, 10_000, "x.wav", 256));
         var outside = options with { NoiseClipStartSeconds = 5, NoiseClipEndSeconds = 6 };
-        var e = Assert.Throws<AudioGrainsException>(() => JobPlanner.NoiseClipFrames(outside, 16000, 16000, "x.wav"));
+        var e = Assert.Throws<AudioGrainsException>(() => JobPlanner.NoiseClipFrames(outside, 16000, 16000, "x.wav", 256));
         Assert.Equal(ErrorCodes.InvalidOptions, e.Code);
         Assert.Contains("lies outside \"x.wav\"", e.Message, StringComparison.Ordinal);
     }

@@ -8,13 +8,9 @@ public static class GateSettings
 {
     public static SpectralGateOptions ToOptions(this GateSpec gate, int sampleRate) => new SpectralGateOptions
     {
-        Mode = gate.Mode switch
-        {
-            NoiseReduction.Stationary => DenoiseMode.Stationary,
-            NoiseReduction.NonStationary => DenoiseMode.NonStationary,
-            NoiseReduction.Speech => DenoiseMode.Speech,
-            _ => DenoiseMode.Off,
-        },
+        Mode = ModeOf(gate),
+        FftSize = SpectralGateOptions.FrameFor(ModeOf(gate), sampleRate).FftSize,
+        Hop = SpectralGateOptions.FrameFor(ModeOf(gate), sampleRate).Hop,
         Strength = gate.Strength,
         ThresholdStd = gate.ThresholdStd,
         FreqMaskSmoothHz = gate.FreqSmoothHz,
@@ -24,4 +20,15 @@ public static class GateSettings
         BandHighHz = gate.IsolateVoice ? Math.Min(SpectralGateOptions.VoiceBandHighHz, 0.475 * sampleRate) : null,
         CentreExtraction = gate.CentreExtraction,
     }.Validated(sampleRate);
+
+    /// <summary>The STFT hop the job's chunks, pre-rolls and noise clip line up with.</summary>
+    public static int StftHop(this GateSpec gate, int sampleRate) => SpectralGateOptions.FrameFor(ModeOf(gate), sampleRate).Hop;
+
+    private static DenoiseMode ModeOf(GateSpec gate) => gate.Mode switch
+    {
+        NoiseReduction.Stationary => DenoiseMode.Stationary,
+        NoiseReduction.NonStationary => DenoiseMode.NonStationary,
+        NoiseReduction.Speech => DenoiseMode.Speech,
+        _ => DenoiseMode.Off,
+    };
 }

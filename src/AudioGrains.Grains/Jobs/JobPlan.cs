@@ -53,7 +53,7 @@ public sealed record JobPlan(string JobId, JobSpec Spec, JobLayout Layout)
         {
             Chunk = Slice(index),
             // With the STFT stage the pre-roll is processed too, so it must start on the hop grid.
-            PreRollFrames = Chunks.PreRoll(index, Layout.SampleRate, Layout.Gate is null ? 1 : JobPlanner.StftHop),
+            PreRollFrames = Chunks.PreRoll(index, Layout.SampleRate, JobPlanner.StftHop(Layout.Gate, Layout.SampleRate)),
             ChannelWeights = Layout.ChannelWeights,
             Gate = Layout.Gate,
             SignalMaximaKey = stationary ? JobBlobKeys.SignalMaxima(JobId) : null,

@@ -11,8 +11,8 @@ namespace AudioGrains.Grains.Jobs;
 /// </summary>
 public static class JobPlanner
 {
-    /// <summary>The STFT hop that chunk starts, pre-rolls and the noise clip line up with when the gate runs.</summary>
-    public static int StftHop => SpectralGateOptions.Defaults.Hop;
+    /// <summary>The STFT hop that chunk starts, pre-rolls and the noise clip line up with; 1 without the gate.</summary>
+    public static int StftHop(GateSpec? gate, int sampleRate) => gate?.StftHop(sampleRate) ?? 1;
 
     /// <summary>A separate noise recording is analysed whole, so it is short by rule.</summary>
     public const double MaxNoiseFileSeconds = 60;
@@ -32,9 +32,10 @@ public static class JobPlanner
     {
         var (rate, channels, centre) = WorkingFormat(options, media);
         var gate = GateFor(options, centre);
-        var grid = GridFrames(rate, gate is not null);
+        var hop = StftHop(gate, rate);
+        var grid = GridFrames(rate, hop);
         var plan = ChunkPlan.Create(frames, rate, options.ChunkSeconds, grid);
-        var clip = NoiseClipFrames(options, rate, frames, fileName);
+        var clip = NoiseClipFrames(options, rate, frames, fileName, hop);
         return new JobLayout
         {
             SampleRate = rate,
@@ -51,19 +52,19 @@ public static class JobPlanner
         };
     }
 
-    /// <summary>Chunks start on the 100 ms loudness block; with the gate, also on the STFT hop (their least common multiple).</summary>
-    public static int GridFrames(int sampleRate, bool gate)
+    /// <summary>Chunks start on the 100 ms loudness block and on the STFT hop (<see cref="StftHop"/>): their least common multiple.</summary>
+    public static int GridFrames(int sampleRate, int hop)
     {
         var block = LoudnessSegments.Length(sampleRate);
-        return gate ? block / (int)System.Numerics.BigInteger.GreatestCommonDivisor(block, StftHop) * StftHop : block;
+        return block / (int)System.Numerics.BigInteger.GreatestCommonDivisor(block, hop) * hop;
     }
 
     /// <summary>The noise clip widened to whole STFT hops and cut at the signal's end; invalid-options when nothing of it is left.</summary>
-    public static (long Start, long End)? NoiseClipFrames(NormalizeOptions options, int sampleRate, long frames, string fileName)
+    public static (long Start, long End)? NoiseClipFrames(NormalizeOptions options, int sampleRate, long frames, string fileName, int hop)
     {
         if (options.NoiseClipStartSeconds is not { } start || options.NoiseClipEndSeconds is not { } end) return null;
-        var first = (long)Math.Floor(start * sampleRate / StftHop) * StftHop;
-        var last = Math.Min(frames, (long)Math.Ceiling(end * sampleRate / StftHop) * StftHop);
+        var first = (long)Math.Floor(start * sampleRate / hop) * hop;
+        var last = Math.Min(frames, (long)Math.Ceiling(end * sampleRate / hop) * hop);
         if (first >= last)
             throw new AudioGrainsException(ErrorCodes.InvalidOptions,
                 $"the noise clip {start:0.###}-{end:0.###} s lies outside \"{fileName}\" ({(double)frames / sampleRate:0.###} s)");
