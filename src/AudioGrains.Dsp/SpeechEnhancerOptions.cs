@@ -250,4 +250,3 @@ public sealed record SpeechEnhancerOptions
 
     private static ArgumentException Bad(string message) => new($"Invalid speech enhancer options: {message}");
 }
-

@@ -29,7 +29,7 @@ public sealed class TruePeakDetector
     internal const int StretchFrames = 64;
 
     /// <summary>Largest Σ|h_p[i]| over the phases, rounded up far beyond the filter's own rounding error.</summary>
-    private static readonly double Gain = LargestAbsoluteTapSum() * (1 + 1e-9);
+    private static readonly double Gain = TruePeakFilter.LargestAbsolutePhaseSum() * (1 + 1e-9);
 
     private static readonly Vector256<double>[] TapVectors = BuildTapVectors();
 
@@ -165,18 +165,6 @@ public sealed class TruePeakDetector
         if (interleaved.Length % _channels != 0)
             throw new ArgumentException("Interleaved audio must hold whole frames.", nameof(interleaved));
         return interleaved.Length / _channels;
-    }
-
-    private static double LargestAbsoluteTapSum()
-    {
-        var largest = 0.0;
-        for (var p = 0; p < TruePeakFilter.Phases; p++)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < Taps; i++) sum += Math.Abs(TruePeakFilter.Tap(p, i));
-            largest = Math.Max(largest, sum);
-        }
-        return largest;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -34,4 +34,17 @@ public static class TruePeakFilter
         3 => Phase0[TapsPerPhase - 1 - i],
         _ => throw new ArgumentOutOfRangeException(nameof(phase)),
     };
+
+    /// <summary>The largest Σ_i |h_p[i]| over the phases (2.02): no phase output exceeds it times the largest |x| under its taps.</summary>
+    public static double LargestAbsolutePhaseSum()
+    {
+        var largest = 0.0;
+        for (var p = 0; p < Phases; p++)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < TapsPerPhase; i++) sum += Math.Abs(Tap(p, i));
+            largest = Math.Max(largest, sum);
+        }
+        return largest;
+    }
 }

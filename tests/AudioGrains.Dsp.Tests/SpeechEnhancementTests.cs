@@ -187,26 +187,20 @@ public sealed class SpeechEnhancementTests(ITestOutputHelper output)
         Assert.True(speechGain > gateGain + 0.5, $"speech {speechGain:F2} dB against stationary {gateGain:F2} dB");
     }
 
-    private static async Task<float[]> ResampleAsync(TempFolder dir, float[] x, int rate)
+    private static async Task<float[]> ResampleAsync(TempFolder dir, float[] x, int rate) =>
+        (await FilteredAsync(dir, x, $"aresample={rate}:resampler=soxr"))[..(int)((long)x.Length * rate / Rate)];
+
+    private static async Task<float[]> AfftdnAsync(TempFolder dir, float[] x, string filter) => Aligned(x, await FilteredAsync(dir, x, filter));
+
+    /// <summary><paramref name="x"/> (16 kHz mono) through ffmpeg's filter chain <paramref name="filter"/>, as float samples.</summary>
+    private static async Task<float[]> FilteredAsync(TempFolder dir, float[] x, string filter)
     {
         var raw = dir.File("in.f32");
         var result = dir.File("out.f32");
         await File.WriteAllBytesAsync(raw, System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()).ToArray());
         await ProcessRunner.RunCheckedAsync("ffmpeg",
-            ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "f32le", "-ar", "16000", "-ac", "1", "-i", raw,
-             "-af", $"aresample={rate}:resampler=soxr", "-f", "f32le", result]);
-        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(result)).ToArray();
-        return samples[..(int)((long)x.Length * rate / 16000)];
-    }
-
-    private static async Task<float[]> AfftdnAsync(TempFolder dir, float[] x, string filter)
-    {
-        var raw = dir.File("noisy.f32");
-        var result = dir.File("afftdn.wav");
-        await File.WriteAllBytesAsync(raw, System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()).ToArray());
-        await ProcessRunner.RunCheckedAsync("ffmpeg",
-            ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "f32le", "-ar", "16000", "-ac", "1", "-i", raw, "-af", filter, "-c:a", "pcm_f32le", result]);
-        return Aligned(x, WavFile.Read(result).Samples);
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "f32le", "-ar", $"{Rate}", "-ac", "1", "-i", raw, "-af", filter, "-f", "f32le", result]);
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(result)).ToArray();
     }
 
     /// <summary>

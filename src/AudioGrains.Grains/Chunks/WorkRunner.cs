@@ -10,9 +10,8 @@ namespace AudioGrains.Grains.Chunks;
 /// <see cref="ChunkActivity"/> while it runs, after the <see cref="IWorkInterceptor"/>, under the call's cancellation,
 /// in a span of its own and timed in <see cref="WorkMetrics"/>. A write that found the disk full fails with the code
 /// insufficient-disk, naming the silo. An outage of the blob store met below the store's own calls (a read stream cut
-/// mid-way) leaves as storage-unavailable too: its own exception types cannot cross a grain call to another silo
-/// (Orleans serializes only exceptions of the System/Microsoft namespaces and its generated types; the caller would get
-/// a codec error and spend the work's tries instead of waiting for the store).
+/// mid-way) leaves as storage-unavailable, as the store's calls already do: the job's grain waits for the store on that
+/// code whatever exception types the caller's serializer admits, and the message names no address or key.
 /// </summary>
 public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, IWorkInterceptor interceptor, WorkMetrics metrics, SiloIdentity silo)
 {
@@ -42,7 +41,7 @@ public sealed class WorkRunner(CpuWorkLimiter limiter, ChunkActivity activity, I
             if (IsDiskFull(e))
                 throw new AudioGrainsException(ErrorCodes.InsufficientDisk,
                     $"no space left on silo {silo.Name}'s disk for {item.Kind.ToString().ToLowerInvariant()} {item.Index} of job {item.JobId}");
-            if (e is not AudioGrainsException && StorageOutage.Is(e)) throw StorageOutage.Unavailable(e);
+            if (e is not AudioGrainsException && StorageOutage.Is(e)) throw StorageOutage.Unavailable(null, e);
             throw;
         }
     }

@@ -32,17 +32,17 @@ public static class StorageOutage
         return false;
     }
 
-    /// <summary>The failure as the cluster passes it on (it crosses grain calls with its code): no address, no key.</summary>
-    public static AudioGrainsException Unavailable(string dependency, Exception error) =>
-        new(ErrorCodes.StorageUnavailable, error is BrokenCircuitException
-            ? $"the blob store ({dependency}) keeps failing: its circuit is open"
-            : $"the blob store ({dependency}) did not answer ({Innermost(error).GetType().Name})");
-
-    /// <summary>The same, when the store's name is not known where the outage was met.</summary>
-    public static AudioGrainsException Unavailable(Exception error) =>
-        new(ErrorCodes.StorageUnavailable, error is BrokenCircuitException
-            ? "the blob store keeps failing: its circuit is open"
-            : $"the blob store did not answer ({Innermost(error).GetType().Name})");
+    /// <summary>
+    /// The failure as the cluster passes it on (it crosses grain calls with its code): no address, no key. The store is
+    /// named when the caller knows it (the breaker's dependency); work that met the outage below the store's calls does not.
+    /// </summary>
+    public static AudioGrainsException Unavailable(string? dependency, Exception error)
+    {
+        var store = dependency is null ? "the blob store" : $"the blob store ({dependency})";
+        return new(ErrorCodes.StorageUnavailable, error is BrokenCircuitException
+            ? $"{store} keeps failing: its circuit is open"
+            : $"{store} did not answer ({Innermost(error).GetType().Name})");
+    }
 
     private static Exception Innermost(Exception e)
     {
