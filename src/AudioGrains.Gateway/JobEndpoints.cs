@@ -39,14 +39,14 @@ public static partial class JobEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status507InsufficientStorage);
 
-        jobs.MapGet("/{id}", GetAsync)
+        jobs.MapGetAndHead("/{id}", GetAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("A job: status, progress, timestamps, options, the loudness report")
             .Produces<JobDocument>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
-        jobs.MapGet("/{id}/download", DownloadAsync)
+        jobs.MapGetAndHead("/{id}/download", DownloadAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("The output (WebM/Opus by default); Range requests are served (206)")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
@@ -61,13 +61,13 @@ public static partial class JobEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        jobs.MapGet("", ListAsync)
+        jobs.MapGetAndHead("", ListAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("The newest jobs first (limit: 1 to the configured maximum, 20 by default)")
             .Produces<JobDocument[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        jobs.MapGet("/{id}/loudness.svg", LoudnessChartAsync)
+        jobs.MapGetAndHead("/{id}/loudness.svg", LoudnessChartAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("Short-term loudness over time, before and after, with the target and the true-peak ceiling (SVG)")
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
@@ -75,13 +75,21 @@ public static partial class JobEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
 
-        jobs.MapGet("/{id}/view", ViewAsync)
+        jobs.MapGetAndHead("/{id}/view", ViewAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("The job as a page for a browser: its fields and, once completed, the loudness chart")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    /// <summary>
+    /// A read route that answers HEAD as well as GET (RFC 9110: a server supports both): clients and download tools
+    /// ask HEAD for a download's size, type and ranges before they fetch it. The server sends the GET's headers
+    /// without the body; a download's bytes are not even read.
+    /// </summary>
+    public static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder app, string pattern, Delegate handler) =>
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
     private static async Task<IResult> DeleteAsync(string id, AudioGrainsClient client, CancellationToken ct)
     {
@@ -134,8 +142,8 @@ public static partial class JobEndpoints
         return problem ?? Results.Json(JobDocument.From(status!), JobDocument.Json);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions, GatewayMetrics metrics,
-        CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(HttpContext http, string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions,
+        GatewayMetrics metrics, CancellationToken ct)
     {
         var (status, problem) = await FindAsync(id, client, ct);
         if (problem is not null) return problem;
@@ -145,7 +153,7 @@ public static partial class JobEndpoints
         var name = UploadFileName.ForDownload(status.FileName, OutputFormats.Extension(format));
         var length = status.OutputBytes ?? throw new AudioGrainsException(ErrorCodes.NotReady, $"job {id} does not know its output's size yet");
         var body = new JobOutputStream(client, id, length, clientOptions.Value.BlockBytes);
-        metrics.DownloadBytes.Inc(length);
+        if (!HttpMethods.IsHead(http.Request.Method)) metrics.DownloadBytes.Inc(length);
         return Results.Stream(body, OutputFormats.ContentType(format), name,
             lastModified: status.CompletedAt, entityTag: new EntityTagHeaderValue($"\"{id}\""), enableRangeProcessing: true);
     }

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AudioGrains.Testing;
+using Xunit.Abstractions;
+
+namespace AudioGrains.Gateway.Tests;
+
+/// <summary>
+/// What clients built from the HTTP standards and from the API's own description rely on, against a real silo process
+/// serving HTTP: HEAD beside GET, a callback for every submission that asked for one, an OpenAPI document that names the
+/// fields the API really reads and writes.
+/// </summary>
+public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutputHelper output) : IClassFixture<HttpContractTests.Silo>
+{
+    /// <summary>A silo whose callbacks may go to loopback (the test's receiver) and whose rate limit stays out of the way.</summary>
+    public sealed class Silo : GatewaySilo
+    {
+        private readonly SemaphoreSlim _once = new(1, 1);
+        private JsonElement? _completed;
+
+        protected override string[] Configuration => ["--AudioGrains:Http:AllowPrivateCallbacks=true", "--AudioGrains:Http:RateLimitPermits=10000"];
+
+        /// <summary>A job with a WAV output, completed: its JSON as GET /jobs/{id} gives it.</summary>
+        public async Task<JsonElement> CompletedJobAsync()
+        {
+            await _once.WaitAsync();
+            try
+            {
+                if (_completed is { } done) return done;
+                var input = await TestAudio.ToneAsync(Dir.File("contract.wav"), 3, 440, 0.2, 16000);
+                var id = await SubmitAsync(Http, await File.ReadAllBytesAsync(input), "contract.wav", ("output_format", "wav"));
+                var job = await JobPolling.WaitEndedAsync(Http, id);
+                Assert.Equal("completed", job.GetProperty("status").GetString());
+                _completed = job;
+                return job;
+            }
+            finally
+            {
+                _once.Release();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Head_answers_every_read_route_with_the_headers_of_GET_and_no_body()
+    {
+        var job = await cluster.CompletedJobAsync();
+        var id = job.GetProperty("id").GetString()!;
+        var length = job.GetProperty("file_size_output").GetInt64();
+
+        // A download's size, type, name and ranges, asked before fetching it.
+        using var head = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/jobs/{id}/download"));
+        using var get = await cluster.Http.GetAsync($"/jobs/{id}/download");
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(length, head.Content.Headers.ContentLength);
+        Assert.Equal("audio/wav", head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(get.Content.Headers.ContentDisposition?.ToString(), head.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Contains("bytes", head.Headers.AcceptRanges);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+
+        using var rangedHead = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/jobs/{id}/download") { Headers = { Range = new RangeHeaderValue(0, 9) } });
+        Assert.Equal(HttpStatusCode.PartialContent, rangedHead.StatusCode);
+        Assert.Equal(10, rangedHead.Content.Headers.ContentLength);
+        Assert.Equal($"bytes 0-9/{length}", rangedHead.Content.Headers.ContentRange?.ToString());
+
+        foreach (var path in new[] { $"/jobs/{id}", "/jobs?limit=1", $"/jobs/{id}/view", $"/jobs/{id}/loudness.svg", "/admin/stats" })
+        {
+            using var asked = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            using var got = await cluster.Http.GetAsync(path);
+            output.WriteLine($"HEAD {path}: {(int)asked.StatusCode} {asked.Content.Headers.ContentType}");
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+            Assert.Equal(got.Content.Headers.ContentType?.MediaType, asked.Content.Headers.ContentType?.MediaType);
+            Assert.Empty(await asked.Content.ReadAsByteArrayAsync());
+        }
+
+        // The errors are the GET's too.
+        using var unknown = await cluster.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/jobs/0123456789abcdef0123456789abcdef/download"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<string> SubmitAsync(HttpClient http, byte[] input, string name, params (string Field, string Value)[] fields)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(input) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "file", name } };
+        foreach (var (field, value) in fields) form.Add(new StringContent(value), field);
+        using var response = await http.PostAsync("/jobs", form);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+}
