@@ -81,6 +81,53 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_submission_of_the_same_file_with_its_own_callback_url_gets_its_own_callback()
+    {
+        using var receiver = new HttpListener();
+        var port = FreePorts.Next();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var deliveries = new List<(string Path, string JobId)>();
+        var listening = Task.Run(async () =>
+        {
+            while (receiver.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await receiver.GetContextAsync(); }
+                catch (Exception) { return; }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                var posted = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("id").GetString()!;
+                lock (deliveries) deliveries.Add((context.Request.Url!.AbsolutePath, posted));
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        // Two orchestrator tasks with the same recording, each to be told of its end at its own URL.
+        var input = await File.ReadAllBytesAsync(await TestAudio.NoiseAsync(cluster.Dir.File("shared.wav"), 20, 0.1));
+        var first = await SubmitAsync(cluster.Http, input, "task-1.wav", ("callback_url", $"http://127.0.0.1:{port}/task-1"));
+        var second = await SubmitAsync(cluster.Http, input, "task-2.wav", ("callback_url", $"http://127.0.0.1:{port}/task-2"));
+        // The same request as the first (same file, options and URL) is still done once.
+        var repeat = await SubmitAsync(cluster.Http, input, "task-1.wav", ("callback_url", $"http://127.0.0.1:{port}/task-1"));
+        Assert.Equal(first, repeat);
+
+        foreach (var id in new[] { first, second })
+            Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, id, TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && deliveries.Count < 2) await Task.Delay(200);
+        await Task.Delay(1500); // a repeated delivery would come within this
+        receiver.Stop();
+        await listening;
+
+        (string Path, string JobId)[] got;
+        lock (deliveries) got = [.. deliveries];
+        output.WriteLine($"jobs {first} {second}; callbacks: {string.Join(", ", got.Select(d => $"{d.Path} {d.JobId}"))}");
+        Assert.Equal(new[] { ("/task-1", first) }, got.Where(d => d.Path == "/task-1"));
+        Assert.Equal(new[] { ("/task-2", second) }, got.Where(d => d.Path == "/task-2"));
+    }
+
     private static async Task<string> SubmitAsync(HttpClient http, byte[] input, string name, params (string Field, string Value)[] fields)
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(input) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "file", name } };
