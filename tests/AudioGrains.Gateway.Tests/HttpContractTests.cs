@@ -128,6 +128,40 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal(new[] { ("/task-2", second) }, got.Where(d => d.Path == "/task-2"));
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_names_the_fields_the_API_reads_and_writes()
+    {
+        var job = await cluster.CompletedJobAsync();
+        using var document = JsonDocument.Parse(await cluster.Http.GetStringAsync("/openapi/v1.json"));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        // The job JSON, its loudness report and each signal's figures: the same property names as the API writes.
+        AssertDescribes(schemas, "JobDocument", job);
+        var loudness = job.GetProperty("loudness");
+        AssertDescribes(schemas, "LoudnessDocument", loudness);
+        AssertDescribes(schemas, "SignalLoudness", loudness.GetProperty("output"));
+        var size = schemas.GetProperty("JobDocument").GetProperty("properties").GetProperty("file_size_input").GetProperty("type");
+        Assert.DoesNotContain("string", size.ValueKind == JsonValueKind.Array ? size.EnumerateArray().Select(t => t.GetString()).ToList() : new List<string?> { size.GetString() });
+
+        // The form POST /jobs reads: the file and every string field, the file required.
+        var form = document.RootElement.GetProperty("paths").GetProperty("/jobs").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        if (form.TryGetProperty("$ref", out var reference)) form = schemas.GetProperty(reference.GetString()!.Split('/')[^1]);
+        var fields = form.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet();
+        output.WriteLine($"form: {string.Join(", ", fields.Order())}");
+        Assert.Equal(new[] { "file" }.Concat(JobForm.Fields).Order(), fields.Order());
+        Assert.Equal("binary", form.GetProperty("properties").GetProperty("file").GetProperty("format").GetString());
+        Assert.Contains("file", form.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    private void AssertDescribes(JsonElement schemas, string schema, JsonElement written)
+    {
+        var described = schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToList();
+        var actual = written.EnumerateObject().Select(p => p.Name).Order().ToList();
+        output.WriteLine($"{schema}: described {string.Join(", ", described)}");
+        Assert.Equal(actual, described);
+    }
+
     private static async Task<string> SubmitAsync(HttpClient http, byte[] input, string name, params (string Field, string Value)[] fields)
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(input) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "file", name } };
