@@ -67,7 +67,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 {
                     if (name != "file") throw Invalid($"unexpected file field \"{JobForm.Printable(name)}\"; the audio goes in \"file\"");
                     if (fileName is not null) throw Invalid("the form has more than one file");
-                    var given = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    var given = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? UploadFileName.Unquoted(disposition.FileName.Value);
                     fileName = UploadFileName.Checked(given);
                     var body = new UploadLimitStream(section.Body, options.MaxUploadBytes);
                     if (earlier is not null)

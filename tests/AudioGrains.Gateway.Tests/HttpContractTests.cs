@@ -154,6 +154,26 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Contains("file", form.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
     }
 
+    [Fact]
+    public async Task A_file_name_with_an_escaped_quote_keeps_its_quote_to_the_download()
+    {
+        // Go's mime/multipart writes a quote in a quoted filename as a quoted pair (\"); curl and browsers write %22.
+        var wav = await File.ReadAllBytesAsync(await TestAudio.ToneAsync(cluster.Dir.File("quoted.wav"), 1, 523, 0.2, 16000));
+        var form = new MultipartBody()
+            .Part("form-data; name=\"file\"; filename=\"Interview \\\"final\\\".wav\"", wav, "Content-Type: audio/wav")
+            .Field("output_format", "flac");
+        var response = await RawHttp.SendAsync(cluster.Silo.HttpAddress, RawRequest.Post(form));
+        output.WriteLine($"{response.Status} {response.Body}");
+        Assert.Equal(202, response.Status);
+        var job = JsonDocument.Parse(response.Body).RootElement;
+        Assert.Equal("Interview \"final\".wav", job.GetProperty("filename").GetString());
+
+        var id = job.GetProperty("id").GetString()!;
+        Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, id)).GetProperty("status").GetString());
+        using var download = await cluster.Http.GetAsync($"/jobs/{id}/download");
+        Assert.Equal("Interview \"final\".flac", download.Content.Headers.ContentDisposition?.FileNameStar);
+    }
+
     private void AssertDescribes(JsonElement schemas, string schema, JsonElement written)
     {
         var described = schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToList();
