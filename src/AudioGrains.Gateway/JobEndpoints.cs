@@ -154,8 +154,11 @@ public static partial class JobEndpoints
         var length = status.OutputBytes ?? throw new AudioGrainsException(ErrorCodes.NotReady, $"job {id} does not know its output's size yet");
         var body = new JobOutputStream(client, id, length, clientOptions.Value.BlockBytes);
         if (!HttpMethods.IsHead(http.Request.Method)) metrics.DownloadBytes.Inc(length);
+        // The tag names this output, not the id: a job deleted and made again under the same Idempotency-Key has the
+        // same id and another output, and a download resumed with If-Range must not splice the two.
+        var tag = new EntityTagHeaderValue($"\"{id}-{status.CompletedAt?.UtcTicks:x}\"");
         return Results.Stream(body, OutputFormats.ContentType(format), name,
-            lastModified: status.CompletedAt, entityTag: new EntityTagHeaderValue($"\"{id}\""), enableRangeProcessing: true);
+            lastModified: status.CompletedAt, entityTag: tag, enableRangeProcessing: true);
     }
 
     /// <summary>The job, or the problem that answers for it: 404 for no such job, 410 for an expired one.</summary>

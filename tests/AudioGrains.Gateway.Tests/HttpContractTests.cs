@@ -174,6 +174,33 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal("Interview \"final\".flac", download.Content.Headers.ContentDisposition?.FileNameStar);
     }
 
+    [Fact]
+    public async Task A_job_made_again_under_the_same_Idempotency_Key_has_another_ETag_so_a_resumed_download_starts_over()
+    {
+        var key = "etag-" + Guid.NewGuid().ToString("N");
+        var first = await File.ReadAllBytesAsync(await TestAudio.ToneAsync(cluster.Dir.File("etag-1.wav"), 2, 300, 0.2, 16000));
+        var id = await SubmitAsync(cluster.Http, first, "take.wav", key, ("output_format", "wav"));
+        Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, id)).GetProperty("status").GetString());
+        using var before = await cluster.Http.GetAsync($"/jobs/{id}/download");
+        var oldTag = before.Headers.ETag!;
+
+        // The job is deleted and the key used again for another recording: the same job id, another output.
+        using var deleted = await cluster.Http.DeleteAsync($"/jobs/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var second = await File.ReadAllBytesAsync(await TestAudio.ToneAsync(cluster.Dir.File("etag-2.wav"), 3, 700, 0.2, 16000));
+        Assert.Equal(id, await SubmitAsync(cluster.Http, second, "take.wav", key, ("output_format", "wav")));
+        Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, id)).GetProperty("status").GetString());
+
+        // A client resuming its download of the first output must not get a piece of the second spliced onto it.
+        using var resume = new HttpRequestMessage(HttpMethod.Get, $"/jobs/{id}/download") { Headers = { Range = new RangeHeaderValue(100, null) } };
+        resume.Headers.IfRange = new RangeConditionHeaderValue(oldTag);
+        using var resumed = await cluster.Http.SendAsync(resume);
+        output.WriteLine($"ETag before {oldTag}, after {resumed.Headers.ETag}; resumed: {(int)resumed.StatusCode}");
+        Assert.NotEqual(oldTag, resumed.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        Assert.Equal(resumed.Content.Headers.ContentLength, (await resumed.Content.ReadAsByteArrayAsync()).LongLength);
+    }
+
     private void AssertDescribes(JsonElement schemas, string schema, JsonElement written)
     {
         var described = schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToList();
@@ -182,11 +209,16 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal(actual, described);
     }
 
-    private static async Task<string> SubmitAsync(HttpClient http, byte[] input, string name, params (string Field, string Value)[] fields)
+    private static Task<string> SubmitAsync(HttpClient http, byte[] input, string name, params (string Field, string Value)[] fields) =>
+        SubmitAsync(http, input, name, null, fields);
+
+    private static async Task<string> SubmitAsync(HttpClient http, byte[] input, string name, string? idempotencyKey, params (string Field, string Value)[] fields)
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(input) { Headers = { ContentType = new MediaTypeHeaderValue("audio/wav") } }, "file", name } };
         foreach (var (field, value) in fields) form.Add(new StringContent(value), field);
-        using var response = await http.PostAsync("/jobs", form);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/jobs") { Content = form };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
