@@ -152,6 +152,12 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal(new[] { "file" }.Concat(JobForm.Fields).Order(), fields.Order());
         Assert.Equal("binary", form.GetProperty("properties").GetProperty("file").GetProperty("format").GetString());
         Assert.Contains("file", form.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+
+        // The statuses a submission is answered with (BadRequestTests makes each of them), and an expired job's page.
+        var post = document.RootElement.GetProperty("paths").GetProperty("/jobs").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "200", "202", "400", "409", "413", "415", "422", "429", "503", "507" })
+            Assert.True(post.TryGetProperty(status, out _), $"POST /jobs does not document {status}");
+        Assert.True(document.RootElement.GetProperty("paths").GetProperty("/jobs/{id}/view").GetProperty("get").GetProperty("responses").TryGetProperty("410", out _));
     }
 
     [Fact]
