@@ -56,7 +56,8 @@ public static partial class JobEndpoints
             .Produces(StatusCodes.Status206PartialContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone);
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
 
         jobs.MapDelete("/{id}", DeleteAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
@@ -161,8 +162,8 @@ public static partial class JobEndpoints
         // The tag names this output, not the id: a job deleted and made again under the same Idempotency-Key has the
         // same id and another output, and a download resumed with If-Range must not splice the two.
         var tag = new EntityTagHeaderValue($"\"{id}-{status.CompletedAt?.UtcTicks:x}\"");
-        return Results.Stream(body, OutputFormats.ContentType(format), name,
-            lastModified: status.CompletedAt, entityTag: tag, enableRangeProcessing: true);
+        return new DownloadResult(Results.Stream(body, OutputFormats.ContentType(format), name,
+            lastModified: status.CompletedAt, entityTag: tag, enableRangeProcessing: true), length);
     }
 
     /// <summary>The job, or the problem that answers for it: 404 for no such job, 410 for an expired one.</summary>

@@ -207,6 +207,27 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal(resumed.Content.Headers.ContentLength, (await resumed.Content.ReadAsByteArrayAsync()).LongLength);
     }
 
+    [Theory]
+    [InlineData("bytes={length}-")] // a resumed download that already has every byte
+    [InlineData("bytes={length}-{more}")]
+    [InlineData("bytes=-0")]
+    public async Task A_range_outside_the_output_is_416_as_a_problem_with_the_length_in_Content_Range(string range)
+    {
+        var job = await cluster.CompletedJobAsync();
+        var id = job.GetProperty("id").GetString()!;
+        var length = job.GetProperty("file_size_output").GetInt64();
+        var request = new RawRequest("GET", $"/jobs/{id}/download", [("Range", range.Replace("{length}", $"{length}").Replace("{more}", $"{length + 99}"))]);
+        var response = await RawHttp.SendAsync(cluster.Silo.HttpAddress, request);
+        output.WriteLine($"{range}: {response.Status} {response.Body}");
+
+        Assert.Equal(416, response.Status);
+        Assert.Equal($"bytes */{length}", response.Headers["Content-Range"]);
+        Assert.Equal("application/problem+json", response.MediaType);
+        var problem = JsonDocument.Parse(response.Body).RootElement;
+        Assert.Equal("invalid-request", problem.GetProperty("error_code").GetString());
+        Assert.Equal(416, problem.GetProperty("status").GetInt32());
+    }
+
     private void AssertDescribes(JsonElement schemas, string schema, JsonElement written)
     {
         var described = schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToList();
