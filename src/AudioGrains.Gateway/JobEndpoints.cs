@@ -134,12 +134,16 @@ public static partial class JobEndpoints
         return problem ?? Results.Content(JobPage.Render(JobDocument.From(status!)), "text/html; charset=utf-8");
     }
 
-    private static Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission) =>
-        admission.AdmitAsync(async () =>
+    private static async Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission)
+    {
+        // A client trying its request again (its first answer was lost) gets its job even while the cluster is full.
+        if (await submission.RepeatsAJobAsync(http)) return await submission.HandleAsync(http);
+        return await admission.AdmitAsync(async () =>
         {
             var result = await submission.HandleAsync(http);
             return (result, submission.StartedJob);
         }, http.RequestAborted);
+    }
 
     private static async Task<IResult> GetAsync(string id, AudioGrainsClient client, CancellationToken ct)
     {

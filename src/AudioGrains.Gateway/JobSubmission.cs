@@ -25,6 +25,22 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
     /// <summary>Whether this submission started a new job (not refused, not joined to a live one).</summary>
     public bool StartedJob { get; private set; }
 
+    /// <summary>The job the request's Idempotency-Key names, once looked up by <see cref="RepeatsAJobAsync"/>.</summary>
+    private (bool Looked, JobStatus? Job) _earlier;
+
+    /// <summary>
+    /// Whether the request's Idempotency-Key names a job that exists. Such a request starts nothing (it is answered
+    /// with that job, or 409), so it needs no place in the cluster; <see cref="HandleAsync"/> then uses this answer.
+    /// </summary>
+    public async Task<bool> RepeatsAJobAsync(HttpContext http)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)) return false;
+        var status = await client.GetStatusAsync(AudioGrainsClient.JobIdFor(key), http.RequestAborted);
+        _earlier = (true, status.Exists ? status : null);
+        return _earlier.Job is not null;
+    }
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var request = http.Request;
@@ -45,7 +61,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
         if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
             return ApiProblems.Of(ErrorCodes.InvalidRequest, $"the Idempotency-Key header must be at most {MaxIdempotencyKeyLength} printable characters");
         var jobId = key.Length > 0 ? AudioGrainsClient.JobIdFor(key) : Guid.NewGuid().ToString("N");
-        var earlier = key.Length > 0 ? await client.GetStatusAsync(jobId, ct) : null;
+        var earlier = _earlier.Looked ? _earlier.Job : key.Length > 0 ? await client.GetStatusAsync(jobId, ct) : null;
         if (earlier is { Exists: false }) earlier = null;
 
         var form = new JobForm();
