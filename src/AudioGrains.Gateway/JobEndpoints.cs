@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Orleans;
 
 namespace AudioGrains.Gateway;
 
@@ -96,13 +97,15 @@ public static partial class JobEndpoints
     public static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder app, string pattern, Delegate handler) =>
         app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
-    private static async Task<IResult> DeleteAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, AudioGrainsClient client, IGrainFactory grains, CancellationToken ct)
     {
         if (!JobIdPattern().IsMatch(id)) return NotFound(id);
         // An expired job can be deleted too: its record goes.
         var status = await client.GetStatusAsync(id, ct);
         if (!status.Exists) return NotFound(id);
         await client.DeleteAsync(id, ct);
+        // The callback's saved message is a copy of the record: it goes too (and a pending delivery stops).
+        if (status.CallbackUrl is not null) await grains.GetGrain<IJobCallbackGrain>(id).ForgetAsync();
         return Results.NoContent();
     }
 

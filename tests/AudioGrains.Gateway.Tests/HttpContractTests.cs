@@ -228,6 +228,35 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         Assert.Equal(416, problem.GetProperty("status").GetInt32());
     }
 
+    [Fact]
+    public async Task Delete_also_deletes_the_saved_callback_message_that_copies_the_job_record()
+    {
+        // Nobody listens at the callback URL: the delivery stays pending, its message (the URL and the job's JSON) saved.
+        var wav = await File.ReadAllBytesAsync(await TestAudio.ToneAsync(cluster.Dir.File("forget.wav"), 1, 610, 0.2, 16000));
+        var url = $"http://127.0.0.1:{FreePorts.Next()}/nobody-listens";
+        var id = await SubmitAsync(cluster.Http, wav, "forget-me.wav", ("callback_url", url));
+        Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, id)).GetProperty("status").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(await SavedCallbackAsync(id)).Contains(url, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Contains(url, await SavedCallbackAsync(id), StringComparison.Ordinal);
+
+        using var deleted = await cluster.Http.DeleteAsync($"/jobs/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var left = await SavedCallbackAsync(id);
+        output.WriteLine($"callback state of {id} after DELETE: \"{left}\"");
+        Assert.DoesNotContain(url, left, StringComparison.Ordinal);
+        Assert.DoesNotContain(id, left, StringComparison.Ordinal);
+    }
+
+    /// <summary>The saved state of a job's callback delivery in Redis, as text ("" when there is none).</summary>
+    private async Task<string> SavedCallbackAsync(string id)
+    {
+        var keys = (await cluster.Redis.CommandAsync("--scan", "--pattern", $"*jobcallback/{id}*")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var saved = "";
+        foreach (var key in keys) saved += await cluster.Redis.CommandAsync("HGET", key.Trim(), "data");
+        return saved.Trim();
+    }
+
     private void AssertDescribes(JsonElement schemas, string schema, JsonElement written)
     {
         var described = schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().ToList();
