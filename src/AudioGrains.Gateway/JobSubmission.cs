@@ -34,6 +34,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
     /// </summary>
     public async Task<bool> RepeatsAJobAsync(HttpContext http)
     {
+        if (http.Request.Headers["Idempotency-Key"].Count != 1) return false;
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)) return false;
         var status = await client.GetStatusAsync(AudioGrainsClient.JobIdFor(key), http.RequestAborted);
@@ -57,6 +58,9 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             return ApiProblems.Of(ErrorCodes.TooLarge, $"the upload is larger than the limit of {options.MaxUploadBytes} bytes");
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = bodyLimit;
 
+        // Two headers would be read as one key "a,b": neither of them, so a retry with either made another job.
+        if (request.Headers["Idempotency-Key"].Count > 1)
+            return ApiProblems.Of(ErrorCodes.InvalidRequest, "the Idempotency-Key header is given more than once");
         var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
             return ApiProblems.Of(ErrorCodes.InvalidRequest, $"the Idempotency-Key header must be at most {MaxIdempotencyKeyLength} printable characters");
