@@ -13,7 +13,7 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").WithTags("admin").RequireRateLimiting(GatewayRateLimits.Reads);
-        admin.MapGet("/stats", async (IGrainFactory grains) =>
+        admin.MapGetAndHead("/stats", async (IGrainFactory grains) =>
         {
             var s = await JobRegistry.Of(grains).StatsAsync();
             return Results.Json(new

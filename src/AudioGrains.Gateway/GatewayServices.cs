@@ -33,12 +33,16 @@ public static class GatewayServices
             TransientRetry.From(sp.GetService<IOptions<AudioGrainsClientOptions>>()?.Value ?? new AudioGrainsClientOptions())));
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) => GatewayRateLimits.Configure(limiter, gateway.Value));
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "AudioGrains HTTP API";
-            document.Info.Description = "Loudness-normalized, cleaned audio for speech-to-text and media pipelines. Compatible with the Python service's API.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "AudioGrains HTTP API";
+                document.Info.Description = "Loudness-normalized, cleaned audio for speech-to-text and media pipelines. Compatible with the Python service's API.";
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer<OpenApiSchemas>();
+        });
         return services;
     }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Orleans;
 
 namespace AudioGrains.Gateway;
 
@@ -34,26 +35,30 @@ public static partial class JobEndpoints
             .Produces<JobDocument>(StatusCodes.Status202Accepted)
             .Produces<JobDocument>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status507InsufficientStorage);
 
-        jobs.MapGet("/{id}", GetAsync)
+        jobs.MapGetAndHead("/{id}", GetAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("A job: status, progress, timestamps, options, the loudness report")
             .Produces<JobDocument>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
-        jobs.MapGet("/{id}/download", DownloadAsync)
+        jobs.MapGetAndHead("/{id}/download", DownloadAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("The output (WebM/Opus by default); Range requests are served (206)")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone);
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
 
         jobs.MapDelete("/{id}", DeleteAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
@@ -61,13 +66,13 @@ public static partial class JobEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        jobs.MapGet("", ListAsync)
+        jobs.MapGetAndHead("", ListAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("The newest jobs first (limit: 1 to the configured maximum, 20 by default)")
             .Produces<JobDocument[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        jobs.MapGet("/{id}/loudness.svg", LoudnessChartAsync)
+        jobs.MapGetAndHead("/{id}/loudness.svg", LoudnessChartAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("Short-term loudness over time, before and after, with the target and the true-peak ceiling (SVG)")
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
@@ -75,21 +80,32 @@ public static partial class JobEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
 
-        jobs.MapGet("/{id}/view", ViewAsync)
+        jobs.MapGetAndHead("/{id}/view", ViewAsync)
             .RequireRateLimiting(GatewayRateLimits.Reads)
             .WithSummary("The job as a page for a browser: its fields and, once completed, the loudness chart")
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
         return app;
     }
 
-    private static async Task<IResult> DeleteAsync(string id, AudioGrainsClient client, CancellationToken ct)
+    /// <summary>
+    /// A read route that answers HEAD as well as GET (RFC 9110: a server supports both): clients and download tools
+    /// ask HEAD for a download's size, type and ranges before they fetch it. The server sends the GET's headers
+    /// without the body; a download's bytes are not even read.
+    /// </summary>
+    public static RouteHandlerBuilder MapGetAndHead(this IEndpointRouteBuilder app, string pattern, Delegate handler) =>
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
+
+    private static async Task<IResult> DeleteAsync(string id, AudioGrainsClient client, IGrainFactory grains, CancellationToken ct)
     {
         if (!JobIdPattern().IsMatch(id)) return NotFound(id);
         // An expired job can be deleted too: its record goes.
         var status = await client.GetStatusAsync(id, ct);
         if (!status.Exists) return NotFound(id);
         await client.DeleteAsync(id, ct);
+        // The callback's saved message is a copy of the record: it goes too (and a pending delivery stops).
+        if (status.CallbackUrl is not null) await grains.GetGrain<IJobCallbackGrain>(id).ForgetAsync();
         return Results.NoContent();
     }
 
@@ -121,12 +137,16 @@ public static partial class JobEndpoints
         return problem ?? Results.Content(JobPage.Render(JobDocument.From(status!)), "text/html; charset=utf-8");
     }
 
-    private static Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission) =>
-        admission.AdmitAsync(async () =>
+    private static async Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, AdmissionControl admission)
+    {
+        // A client trying its request again (its first answer was lost) gets its job even while the cluster is full.
+        if (await submission.RepeatsAJobAsync(http)) return await submission.HandleAsync(http);
+        return await admission.AdmitAsync(async () =>
         {
             var result = await submission.HandleAsync(http);
             return (result, submission.StartedJob);
         }, http.RequestAborted);
+    }
 
     private static async Task<IResult> GetAsync(string id, AudioGrainsClient client, CancellationToken ct)
     {
@@ -134,8 +154,8 @@ public static partial class JobEndpoints
         return problem ?? Results.Json(JobDocument.From(status!), JobDocument.Json);
     }
 
-    private static async Task<IResult> DownloadAsync(string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions, GatewayMetrics metrics,
-        CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(HttpContext http, string id, AudioGrainsClient client, IOptions<AudioGrainsClientOptions> clientOptions,
+        GatewayMetrics metrics, CancellationToken ct)
     {
         var (status, problem) = await FindAsync(id, client, ct);
         if (problem is not null) return problem;
@@ -145,9 +165,12 @@ public static partial class JobEndpoints
         var name = UploadFileName.ForDownload(status.FileName, OutputFormats.Extension(format));
         var length = status.OutputBytes ?? throw new AudioGrainsException(ErrorCodes.NotReady, $"job {id} does not know its output's size yet");
         var body = new JobOutputStream(client, id, length, clientOptions.Value.BlockBytes);
-        metrics.DownloadBytes.Inc(length);
-        return Results.Stream(body, OutputFormats.ContentType(format), name,
-            lastModified: status.CompletedAt, entityTag: new EntityTagHeaderValue($"\"{id}\""), enableRangeProcessing: true);
+        if (!HttpMethods.IsHead(http.Request.Method)) metrics.DownloadBytes.Inc(length);
+        // The tag names this output, not the id: a job deleted and made again under the same Idempotency-Key has the
+        // same id and another output, and a download resumed with If-Range must not splice the two.
+        var tag = new EntityTagHeaderValue($"\"{id}-{status.CompletedAt?.UtcTicks:x}\"");
+        return new DownloadResult(Results.Stream(body, OutputFormats.ContentType(format), name,
+            lastModified: status.CompletedAt, entityTag: tag, enableRangeProcessing: true), length);
     }
 
     /// <summary>The job, or the problem that answers for it: 404 for no such job, 410 for an expired one.</summary>

@@ -25,6 +25,23 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
     /// <summary>Whether this submission started a new job (not refused, not joined to a live one).</summary>
     public bool StartedJob { get; private set; }
 
+    /// <summary>The job the request's Idempotency-Key names, once looked up by <see cref="RepeatsAJobAsync"/>.</summary>
+    private (bool Looked, JobStatus? Job) _earlier;
+
+    /// <summary>
+    /// Whether the request's Idempotency-Key names a job that exists. Such a request starts nothing (it is answered
+    /// with that job, or 409), so it needs no place in the cluster; <see cref="HandleAsync"/> then uses this answer.
+    /// </summary>
+    public async Task<bool> RepeatsAJobAsync(HttpContext http)
+    {
+        if (http.Request.Headers["Idempotency-Key"].Count != 1) return false;
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)) return false;
+        var status = await client.GetStatusAsync(AudioGrainsClient.JobIdFor(key), http.RequestAborted);
+        _earlier = (true, status.Exists ? status : null);
+        return _earlier.Job is not null;
+    }
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var request = http.Request;
@@ -41,11 +58,14 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             return ApiProblems.Of(ErrorCodes.TooLarge, $"the upload is larger than the limit of {options.MaxUploadBytes} bytes");
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = bodyLimit;
 
+        // Two headers would be read as one key "a,b": neither of them, so a retry with either made another job.
+        if (request.Headers["Idempotency-Key"].Count > 1)
+            return ApiProblems.Of(ErrorCodes.InvalidRequest, "the Idempotency-Key header is given more than once");
         var key = request.Headers["Idempotency-Key"].ToString();
         if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
             return ApiProblems.Of(ErrorCodes.InvalidRequest, $"the Idempotency-Key header must be at most {MaxIdempotencyKeyLength} printable characters");
         var jobId = key.Length > 0 ? AudioGrainsClient.JobIdFor(key) : Guid.NewGuid().ToString("N");
-        var earlier = key.Length > 0 ? await client.GetStatusAsync(jobId, ct) : null;
+        var earlier = _earlier.Looked ? _earlier.Job : key.Length > 0 ? await client.GetStatusAsync(jobId, ct) : null;
         if (earlier is { Exists: false }) earlier = null;
 
         var form = new JobForm();
@@ -67,7 +87,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 {
                     if (name != "file") throw Invalid($"unexpected file field \"{JobForm.Printable(name)}\"; the audio goes in \"file\"");
                     if (fileName is not null) throw Invalid("the form has more than one file");
-                    var given = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    var given = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? UploadFileName.Unquoted(disposition.FileName.Value);
                     fileName = UploadFileName.Checked(given);
                     var body = new UploadLimitStream(section.Body, options.MaxUploadBytes);
                     if (earlier is not null)

@@ -1,4 +1,6 @@
+using System.Text;
 using AudioGrains.Abstractions;
+using Microsoft.Net.Http.Headers;
 
 namespace AudioGrains.Gateway;
 
@@ -18,6 +20,23 @@ public static class UploadFileName
         if (name.Any(char.IsControl)) throw Invalid("the file name holds control characters");
         if (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..") throw Invalid($"the file name \"{JobForm.Printable(name)}\" is a path; send the name alone");
         return name.Trim();
+    }
+
+    /// <summary>
+    /// The name in a quoted filename parameter: the quotes removed and the quoted pairs \" and \\ undone (Go's
+    /// mime/multipart and other writers escape a quote so). Any other backslash stays, so a Windows path is still one.
+    /// </summary>
+    public static string? Unquoted(string? quoted)
+    {
+        var name = HeaderUtilities.RemoveQuotes(quoted).Value;
+        if (name is null || !name.Contains('\\')) return name;
+        var unescaped = new StringBuilder(name.Length);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '\\' && i + 1 < name.Length && name[i + 1] is '"' or '\\') i++;
+            unescaped.Append(name[i]);
+        }
+        return unescaped.ToString();
     }
 
     /// <summary>The download's name: the upload's stem with the output format's extension.</summary>

@@ -112,6 +112,8 @@ public sealed class BadRequestTests(BadRequestTests.Silo cluster, ITestOutputHel
         // Idempotency keys
         new("Idempotency-Key with control characters", 400, "invalid-request", Form(wav => new MultipartBody().File("a.wav", wav), ("Idempotency-Key", "key\u0001one"))),
         new("Idempotency-Key over 200 characters", 400, "invalid-request", Form(wav => new MultipartBody().File("a.wav", wav), ("Idempotency-Key", new string('k', 201)))),
+        new("Idempotency-Key given twice", 400, "invalid-request",
+            Form(wav => new MultipartBody().File("a.wav", wav), ("Idempotency-Key", "first-key"), ("Idempotency-Key", "second-key"))),
         new("Idempotency-Key reused with other options", 409, "conflict", async s =>
         {
             // The key's first use: a file of its own (not the good request's, which the service would join to that job).

@@ -18,6 +18,9 @@ public class GatewaySilo : IAsyncLifetime
 
     public string Blobs => System.IO.Path.Combine(Dir.Path, "blobs");
 
+    /// <summary>The cluster's Redis (grain state, membership, reminders), for what a test must see was deleted.</summary>
+    public RedisServer Redis => _redis!;
+
     /// <summary>The key callbacks are signed with (callbacks are refused without one).</summary>
     public const string SigningKey = "gateway-tests-signing-key-0123456789";
 

@@ -10,4 +10,10 @@ public interface IJobCallbackGrain : IGrainWithStringKey
     Task RequestAsync();
 
     Task<CallbackDelivery> GetDeliveryAsync();
+
+    /// <summary>
+    /// Stops a pending delivery and deletes the saved message (it holds the job's JSON: file name, sizes, loudness,
+    /// the URL): the job was deleted. Idempotent.
+    /// </summary>
+    Task ForgetAsync();
 }

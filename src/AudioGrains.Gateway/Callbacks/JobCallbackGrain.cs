@@ -69,6 +69,19 @@ public sealed class JobCallbackGrain(
 
     public Task<CallbackDelivery> GetDeliveryAsync() => Task.FromResult(S.Snapshot());
 
+    public async Task ForgetAsync()
+    {
+        _nextTry?.Dispose();
+        _nextTry = null;
+        if (S.Message is not null || S.Status == CallbackDeliveryStatus.Pending)
+        {
+            await state.ClearStateAsync();
+            await UnregisterSafetyNetAsync();
+            logger.LogInformation("Job {JobId} callback forgotten: the job was deleted", JobId);
+        }
+        DeactivateOnIdle();
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != SafetyNet) return;

@@ -69,7 +69,7 @@ public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFact
     {
         await workspace.DeleteAllAsync();
         if (s.Spec is { InputSha256: { } sha256 } spec)
-            await grains.GetGrain<IJobIndexGrain>(JobIndexGrain.KeyFor(sha256, spec.Options)).ReleaseAsync(jobId);
+            await grains.GetGrain<IJobIndexGrain>(JobIndexGrain.KeyFor(sha256, spec.Options, spec.CallbackUrl)).ReleaseAsync(jobId);
         await TellRegistryAsync(r => r.JobDeletedAsync(jobId), "deleted");
     }
 

@@ -58,10 +58,15 @@ public sealed class JobIndexGrain([PersistentState("index", JobStorage.Name)] IP
     /// <summary>How long a claimed job may take to start before another submission takes the request over.</summary>
     private static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(10);
 
-    /// <summary>The index key of a request: the input's SHA-256 and a hash of its options, as JSON in declaration order.</summary>
-    public static string KeyFor(string inputSha256, NormalizeOptions options)
+    /// <summary>
+    /// The index key of a request: the input's SHA-256 and a hash of its options, as JSON in declaration order, and of
+    /// its callback URL if it has one. A job calls back one URL: a submission that joined a job with another URL (or
+    /// none) would never hear of its end, so it gets its own job. Without a URL the key is what it always was.
+    /// </summary>
+    public static string KeyFor(string inputSha256, NormalizeOptions options, string? callbackUrl)
     {
         var canonical = JsonSerializer.SerializeToUtf8Bytes(options with { NoiseFileKey = null });
-        return $"{inputSha256}-{Convert.ToHexStringLower(SHA256.HashData(canonical))[..16]}";
+        var key = $"{inputSha256}-{Convert.ToHexStringLower(SHA256.HashData(canonical))[..16]}";
+        return string.IsNullOrEmpty(callbackUrl) ? key : $"{key}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callbackUrl)))[..16]}";
     }
 }

@@ -51,8 +51,8 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
         var (bytes, sha256) = await Blocks.JoinAsync(UploadTarget.Input, JobBlobKeys.Input(JobId), request.InputBytes, ct);
         if (request.NoiseBytes is null)
         {
-            // The same content with the same options while the earlier job lives: that job, done once.
-            var owner = await GrainFactory.GetGrain<IJobIndexGrain>(JobIndexGrain.KeyFor(sha256, request.Options)).ClaimAsync(JobId);
+            // The same content with the same options (and callback URL) while the earlier job lives: that job, done once.
+            var owner = await GrainFactory.GetGrain<IJobIndexGrain>(JobIndexGrain.KeyFor(sha256, request.Options, request.CallbackUrl)).ClaimAsync(JobId);
             if (owner != JobId)
             {
                 await blobs.DeletePrefixAsync(JobBlobKeys.Root(JobId), ct);
