@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
@@ -51,5 +52,38 @@ public sealed class CliClusterVerbsTests(ITestOutputHelper output)
         Assert.StartsWith("error: not-found:", noOutput.StandardError.Trim(), StringComparison.Ordinal);
         Assert.False(File.Exists(dir.File("none.wav")));
         output.WriteLine($"job {id} via the command line; silos {silo1.ProcessId}, {silo2.ProcessId}");
+    }
+
+    [Fact]
+    public async Task Cluster_verbs_without_a_cluster_fail_within_seconds_and_blank_job_ids_are_not_found()
+    {
+        // Nothing listens on the gateway port, or Redis answers but no silo ever joined: one error line, well before
+        // Orleans' own three minutes of tries.
+        using var empty = await RedisServer.StartAsync();
+        foreach (var cluster in new[] { $"127.0.0.1:{FreePorts.Next()}", $"redis://{empty.ConnectionString}" })
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await CliProcess.RunAsync("status", "some-job", "--cluster", cluster, "--json");
+            output.WriteLine($"{cluster}: exit {result.ExitCode} after {watch.Elapsed.TotalSeconds:F1} s: {result.StandardError.Trim()}");
+            Assert.Equal(1, result.ExitCode);
+            Assert.StartsWith($"error: processing-failed: cannot reach the cluster at {cluster}", result.StandardError.Trim(), StringComparison.Ordinal);
+            Assert.Equal("", result.StandardOutput);
+            Assert.InRange(watch.Elapsed.TotalSeconds, 0, 60);
+        }
+
+        // A blank id is an unknown job: the error contract's line, not a stack trace.
+        using var dir = new TempFolder();
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", dir.Folder("blobs"));
+        foreach (var verb in new[] { "status", "cancel", "retry" })
+        {
+            var result = await CliProcess.RunAsync(verb, " ", "--cluster", $"redis://{redis.ConnectionString}");
+            Assert.Equal(1, result.ExitCode);
+            Assert.StartsWith("error: not-found:", result.StandardError.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", result.StandardError, StringComparison.Ordinal);
+        }
+        var download = await CliProcess.RunAsync("download", "", "--cluster", $"redis://{redis.ConnectionString}", "-o", dir.File("none.wav"));
+        Assert.StartsWith("error: not-found:", download.StandardError.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("none.wav")));
     }
 }
