@@ -55,6 +55,34 @@ public sealed class CliClusterVerbsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Submit_that_waits_names_its_job_in_its_json_report_and_in_its_error()
+    {
+        using var dir = new TempFolder();
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", dir.Folder("blobs"));
+        var cluster = $"redis://{redis.ConnectionString}";
+
+        // --wait --json: the report, and the id to download the output by.
+        var input = await TestAudio.SpeechAsync(dir.File("speech.wav"), 10);
+        var report = await CliProcess.JsonAsync("submit", input, "--cluster", cluster, "--wait", "--format", "wav");
+        var id = report.GetProperty("job_id").GetString()!;
+        Assert.InRange(report.GetProperty("output").Number("integrated_lufs"), -23.5, -22.5);
+        Assert.Equal("completed", (await CliProcess.JsonAsync("status", id, "--cluster", cluster)).GetProperty("status").GetString());
+
+        // A job that fails: its error line names it, so that an operator can look at it (or retry it) afterwards.
+        var garbage = dir.File("garbage.wav");
+        await File.WriteAllBytesAsync(garbage, Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        var failed = await CliProcess.RunAsync("submit", garbage, "--cluster", cluster, "--wait");
+        output.WriteLine(failed.StandardError.Trim());
+        Assert.Equal(1, failed.ExitCode);
+        var named = System.Text.RegularExpressions.Regex.Match(failed.StandardError, "^error: invalid-media: job ([0-9a-f]{32}) failed: ");
+        Assert.True(named.Success, failed.StandardError);
+        var status = await CliProcess.JsonAsync("status", named.Groups[1].Value, "--cluster", cluster);
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Equal("invalid-media", status.GetProperty("error_code").GetString());
+    }
+
+    [Fact]
     public async Task Cluster_verbs_without_a_cluster_fail_within_seconds_and_blank_job_ids_are_not_found()
     {
         // Nothing listens on the gateway port, or Redis answers but no silo ever joined: one error line, well before
