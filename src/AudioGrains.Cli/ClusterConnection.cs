@@ -33,13 +33,14 @@ public sealed class ClusterConnection : IAsyncDisposable
         var host = builder.Build();
         // Orleans' client tries a cluster with no silo listening for 3 minutes (15 tries, 1.5 s more apart each time):
         // an operator's command must say the cluster is not there well before that.
-        using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        connect.CancelAfter(ConnectTimeout);
+        // Its own source: a stop signal also cancels the start (the host's lifetime), and must not read as a timeout.
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
             await host.StartAsync(connect.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             host.Dispose();
             throw new AudioGrainsException(ErrorCodes.ProcessingFailed,
