@@ -19,7 +19,9 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         ArgumentNullException.ThrowIfNull(input);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validated();
+        // With the noise recording as the job will have it: a recording the options cannot use (no stationary noise
+        // reduction, or a noise clip as well) is refused before anything is sent, not as a failed job after the upload.
+        (noise is null ? options : options with { NoiseFileKey = JobRequestNoise }).Validated();
         var jobId = idempotencyKey is null ? Guid.NewGuid().ToString("N") : JobIdFor(idempotencyKey);
         var existing = await CallAsync(() => Job(jobId).GetStatusAsync(), ct);
         if (existing.Exists)
@@ -52,6 +54,9 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
             throw;
         }
     }
+
+    /// <summary>Stands for the noise recording's key (the cluster names it) when options are checked before the upload.</summary>
+    private const string JobRequestNoise = "noise";
 
     /// <summary>Deletes what an upload that failed had sent, without hiding its failure behind a second one.</summary>
     private async Task AbandonQuietlyAsync(string jobId)

@@ -62,6 +62,28 @@ public sealed class ClientFailureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_noise_recording_the_options_cannot_use_is_refused_before_anything_is_sent()
+    {
+        await using var cluster = await RedisCluster.StartAsync(1);
+        var input = await TestAudio.LavfiAsync(cluster.Files.File("tone.wav"), "sine=frequency=440:sample_rate=16000:duration=60", "-c:a", "pcm_s16le");
+        var noise = await TestAudio.NoiseAsync(cluster.Files.File("noise.wav"), 5);
+        foreach (var options in new[]
+                 {
+                     new NormalizeOptions { OutputFormat = "wav", Denoise = NoiseReduction.Off },
+                     new NormalizeOptions { OutputFormat = "wav", Denoise = NoiseReduction.Stationary, NoiseClipStartSeconds = 0, NoiseClipEndSeconds = 1 },
+                 })
+        {
+            await using var stream = File.OpenRead(input);
+            await using var noiseStream = File.OpenRead(noise);
+            var e = await Assert.ThrowsAsync<AudioGrainsException>(() => cluster.Client.SubmitAsync(stream, "tone.wav", options, noiseStream));
+            output.WriteLine($"{options.Denoise}: {e.Code}: {e.Message}");
+            Assert.Equal(ErrorCodes.InvalidOptions, e.Code);
+        }
+        Assert.Empty(await cluster.Client.ListAsync(10));
+        Assert.False(Directory.Exists(Path.Combine(cluster.DataDirectory, "uploads")) && Directory.EnumerateFiles(Path.Combine(cluster.DataDirectory, "uploads"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
     public async Task Ids_no_job_can_have_are_unknown_jobs_not_argument_errors()
     {
         await using var cluster = await RedisCluster.StartAsync(1);
