@@ -56,4 +56,10 @@ public sealed record JobRequest
 
     /// <summary>Where the job's JSON is POSTed when it completes or fails (an absolute http(s) URL), or null.</summary>
     [Id(5)] public string? CallbackUrl { get; init; }
+
+    /// <summary>
+    /// The input's SHA-256 (hex) as the client read it, or null. When set, an upload whose stored blocks join into other
+    /// bytes (a resume with the same key but another file kept the first file's blocks) is refused as a conflict.
+    /// </summary>
+    [Id(6)] public string? InputSha256 { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AudioGrains.Abstractions;
 using AudioGrains.Client;
 
@@ -43,11 +44,15 @@ public static class ClusterCommands
                 return 0;
             }
             var final = await WaitAsync(connection.Client, jobId, ct);
+            // The id goes with the outcome either way: an operator retries a dead-lettered job, or downloads a finished one, by it.
             if (final.Phase != JobPhase.Completed)
-                throw new AudioGrainsException(final.ErrorCode ?? ErrorCodes.ProcessingFailed, final.ErrorMessage ?? $"job {jobId} ended as {final.Phase}");
+            {
+                throw new AudioGrainsException(final.ErrorCode ?? ErrorCodes.ProcessingFailed,
+                    $"job {jobId} {final.Phase.ToString().ToLowerInvariant()}" + (final.ErrorMessage is { } why ? $": {why}" : ""));
+            }
             if (outputPath is not null) await DownloadToFileAsync(connection.Client, jobId, outputPath, ct);
             Console.Out.WriteLine(parse.GetValue(json)
-                ? LoudnessJson.Normalization(final.Report!, final.Options!, watch.Elapsed.TotalSeconds)
+                ? WithJobId(jobId, LoudnessJson.Normalization(final.Report!, final.Options!, watch.Elapsed.TotalSeconds))
                 : outputPath is null ? jobId : TextReport.Normalization(final.Report!, watch.Elapsed.TotalSeconds, outputPath));
             return 0;
         }, ct));
@@ -121,6 +126,14 @@ public static class ClusterCommands
             await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             await client.DownloadAsync(jobId, file, ct);
         });
+
+    /// <summary>`normalize`'s report with the job's id first (`job_id`, as `submit --json` without waiting prints it).</summary>
+    private static string WithJobId(string jobId, string report)
+    {
+        var fields = JsonNode.Parse(report)!.AsObject();
+        fields.Insert(0, "job_id", jobId);
+        return fields.ToJsonString();
+    }
 
     private static string StatusJson(JobStatus s) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {

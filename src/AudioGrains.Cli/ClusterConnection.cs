@@ -31,9 +31,20 @@ public sealed class ClusterConnection : IAsyncDisposable
             else o.Gateways = [.. cluster.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         });
         var host = builder.Build();
+        // Orleans' client tries a cluster with no silo listening for 3 minutes (15 tries, 1.5 s more apart each time):
+        // an operator's command must say the cluster is not there well before that.
+        // Its own source: a stop signal also cancels the start (the host's lifetime), and must not read as a timeout.
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            await host.StartAsync(ct);
+            await host.StartAsync(connect.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new AudioGrainsException(ErrorCodes.ProcessingFailed,
+                $"cannot reach the cluster at {cluster}: no silo answered within {ConnectTimeout.TotalSeconds:0} s");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -42,6 +53,9 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
         return new ClusterConnection(host);
     }
+
+    /// <summary>How long a command waits for the cluster to answer before it fails (a silo that is starting has time to).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
 
     public async ValueTask DisposeAsync()
     {

@@ -18,7 +18,10 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
-        options.Validated();
+        ArgumentNullException.ThrowIfNull(options);
+        // With the noise recording as the job will have it: a recording the options cannot use (no stationary noise
+        // reduction, or a noise clip as well) is refused before anything is sent, not as a failed job after the upload.
+        (noise is null ? options : options with { NoiseFileKey = JobRequestNoise }).Validated();
         var jobId = idempotencyKey is null ? Guid.NewGuid().ToString("N") : JobIdFor(idempotencyKey);
         var existing = await CallAsync(() => Job(jobId).GetStatusAsync(), ct);
         if (existing.Exists)
@@ -26,30 +29,75 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
             await RequireSameRequestAsync(existing, input, options, idempotencyKey ?? jobId, ct);
             return jobId;
         }
-        var inputBytes = await UploadAsync(jobId, UploadTarget.Input, input, ct);
-        long? noiseBytes = noise is null ? null : await UploadAsync(jobId, UploadTarget.Noise, noise, ct);
-        var started = await CompleteUploadAsync(jobId, new JobRequest
+        try
         {
-            FileName = Path.GetFileName(fileName),
-            InputBytes = inputBytes,
-            Options = options,
-            NoiseBytes = noiseBytes,
-            CorrelationId = jobId,
-        }, ct);
-        // The same content and options as a job that lives: that job's id.
-        return started.JobId;
+            // Every block is read, sent or not: its hash tells the cluster whether the blocks it kept are this file's.
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var inputBytes = await UploadHashedAsync(jobId, UploadTarget.Input, input, hash, ct);
+            long? noiseBytes = noise is null ? null : await UploadHashedAsync(jobId, UploadTarget.Noise, noise, null, ct);
+            var started = await CompleteUploadAsync(jobId, new JobRequest
+            {
+                FileName = Path.GetFileName(fileName),
+                InputBytes = inputBytes,
+                InputSha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+                Options = options,
+                NoiseBytes = noiseBytes,
+                CorrelationId = jobId,
+            }, ct);
+            // The same content and options as a job that lives: that job's id.
+            return started.JobId;
+        }
+        catch when (idempotencyKey is null)
+        {
+            // Without a key nothing can resume this upload: its blocks would stay in the cluster's store for ever.
+            await AbandonQuietlyAsync(jobId);
+            throw;
+        }
     }
 
+    /// <summary>Stands for the noise recording's key (the cluster names it) when options are checked before the upload.</summary>
+    private const string JobRequestNoise = "noise";
+
+    /// <summary>Deletes what an upload that failed had sent, without hiding its failure behind a second one.</summary>
+    private async Task AbandonQuietlyAsync(string jobId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(AbandonTimeout);
+            await cluster.GetGrain<IUploadGrain>(jobId).AbandonAsync(timeout.Token).WaitAsync(timeout.Token);
+        }
+        catch (Exception)
+        {
+            // The cluster is unreachable (the likely reason the upload failed): its blocks stay, as before this try.
+        }
+    }
+
+    /// <summary>How long a failed submission waits for its blocks to be deleted before it reports its failure.</summary>
+    private static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(10);
+
     /// <inheritdoc />
-    public Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).GetStatusAsync(), ct);
+    public Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default) =>
+        CannotExist(jobId) ? Task.FromResult(Unknown(jobId)) : CallAsync(() => Job(jobId).GetStatusAsync(), ct);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<JobStatus> WatchAsync(string jobId, TimeSpan? pollInterval = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         JobStatus? last = null;
+        var failed = 0;
         while (true)
         {
-            var status = await GetStatusAsync(jobId, ct);
+            JobStatus status;
+            try
+            {
+                status = await Job(jobId).GetStatusAsync().WaitAsync(ct).ConfigureAwait(false);
+                failed = 0;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or AudioGrainsException or ArgumentException) && ++failed < MaxFailedPolls)
+            {
+                // As in WaitAsync: a silo lost or restarting is a gap in the job's updates, not its end; the job survives it.
+                await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
+                continue;
+            }
             if (!status.Exists) throw new AudioGrainsException(ErrorCodes.NotFound, $"job {jobId} does not exist");
             if (last is null || status.Phase != last.Phase || status.Progress != last.Progress
                 || status.ChunksCompleted != last.ChunksCompleted || status.SegmentsCompleted != last.SegmentsCompleted)
@@ -69,29 +117,56 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         long offset = 0;
         while (true)
         {
-            var block = await CallAsync(() => Job(jobId).ReadOutputAsync(offset, _options.BlockBytes, ct), ct);
+            var block = await ReadOutputAsync(jobId, offset, _options.BlockBytes, ct);
             if (block.Length == 0) return;
             await destination.WriteAsync(block, ct);
             offset += block.Length;
         }
     }
 
-    /// <summary>Up to <paramref name="count"/> bytes of a completed job's output from <paramref name="offset"/> (empty at its end): a ranged read.</summary>
-    public Task<byte[]> ReadOutputAsync(string jobId, long offset, int count, CancellationToken ct = default) =>
-        CallAsync(() => Job(jobId).ReadOutputAsync(offset, count, ct), ct);
+    /// <summary>
+    /// Up to <paramref name="count"/> bytes of a completed job's output from <paramref name="offset"/> (empty at its end):
+    /// a ranged read. Fails with not-found for an unknown job, not-ready while the job has no output, expired after it.
+    /// </summary>
+    public async Task<byte[]> ReadOutputAsync(string jobId, long offset, int count, CancellationToken ct = default)
+    {
+        try
+        {
+            return await CallAsync(() => Job(jobId).ReadOutputAsync(offset, count, ct), ct);
+        }
+        catch (AudioGrainsException e) when (e.Code == ErrorCodes.NotFound && !CannotExist(jobId))
+        {
+            // The job answers not-found for any job without output; a caller must tell "no such job" from "not yet"
+            // and "no more" (the codes the HTTP API gives: 404, 409, 410).
+            throw await WhyNoOutputAsync(jobId, e, ct);
+        }
+    }
+
+    /// <summary>The error for a read that found no output: not-ready while the job runs or after it failed, expired once its result is deleted.</summary>
+    private async Task<AudioGrainsException> WhyNoOutputAsync(string jobId, AudioGrainsException notFound, CancellationToken ct)
+    {
+        var status = await GetStatusAsync(jobId, ct);
+        if (!status.Exists) return notFound;
+        if (status.Phase == JobPhase.Expired)
+            return new AudioGrainsException(ErrorCodes.Expired, $"job {jobId} expired at {status.ExpiresAt:u}: its result and input were deleted");
+        return status.Phase == JobPhase.Completed ? notFound
+            : new AudioGrainsException(ErrorCodes.NotReady, $"job {jobId} has no output: it is {status.Phase.ToString().ToLowerInvariant()}");
+    }
 
     /// <summary>A completed job's short-term loudness over time, before and after (not-found while it has none).</summary>
     public Task<LoudnessSeries> GetLoudnessSeriesAsync(string jobId, CancellationToken ct = default) =>
         CallAsync(() => Job(jobId).GetLoudnessSeriesAsync(ct), ct);
 
     /// <inheritdoc />
-    public Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).CancelAsync(), ct);
+    public Task<JobStatus> CancelAsync(string jobId, CancellationToken ct = default) =>
+        CannotExist(jobId) ? Task.FromResult(Unknown(jobId)) : CallAsync(() => Job(jobId).CancelAsync(), ct);
 
     /// <inheritdoc />
-    public Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default) => CallAsync(() => Job(jobId).RetryAsync(), ct);
+    public Task<JobStatus> RetryAsync(string jobId, CancellationToken ct = default) =>
+        CannotExist(jobId) ? Task.FromResult(Unknown(jobId)) : CallAsync(() => Job(jobId).RetryAsync(), ct);
 
     /// <inheritdoc />
-    public Task DeleteAsync(string jobId, CancellationToken ct = default) => CallAsync(async () =>
+    public Task DeleteAsync(string jobId, CancellationToken ct = default) => CannotExist(jobId) ? Task.CompletedTask : CallAsync(async () =>
     {
         await Job(jobId).DeleteAsync();
         return true;
@@ -181,7 +256,11 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
     /// where an earlier try stopped; returns its length. <see cref="CompleteUploadAsync"/> then starts the job, or
     /// <see cref="AbandonUploadAsync"/> deletes what was sent.
     /// </summary>
-    public async Task<long> UploadAsync(string jobId, UploadTarget target, Stream source, CancellationToken ct = default)
+    public Task<long> UploadAsync(string jobId, UploadTarget target, Stream source, CancellationToken ct = default) =>
+        UploadHashedAsync(jobId, target, source, null, ct);
+
+    /// <summary>An upload that adds every byte it reads, sent or not, to <paramref name="hash"/>.</summary>
+    private async Task<long> UploadHashedAsync(string jobId, UploadTarget target, Stream source, IncrementalHash? hash, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
         var upload = cluster.GetGrain<IUploadGrain>(jobId);
@@ -192,6 +271,7 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
         {
             var got = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
             if (got == 0) return position;
+            hash?.AppendData(buffer, 0, got);
             // Blocks the cluster has whole are not sent again.
             if (position + got > received)
             {
@@ -221,5 +301,17 @@ public sealed class AudioGrainsClient(IClusterClient cluster, IOptions<AudioGrai
 
     private Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct) => TransientRetry.From(_options).RunAsync(call, ct);
 
-    private IJobGrain Job(string jobId) => cluster.GetGrain<IJobGrain>(jobId);
+    /// <summary>The job's grain; an id no job can have (empty, blanks) is not-found rather than Orleans' argument error.</summary>
+    private IJobGrain Job(string jobId) => CannotExist(jobId)
+        ? throw new AudioGrainsException(ErrorCodes.NotFound, $"job \"{jobId}\" does not exist")
+        : cluster.GetGrain<IJobGrain>(jobId);
+
+    /// <summary>An id no job can have: Orleans takes no empty or blank key, and the cluster never made one.</summary>
+    private static bool CannotExist(string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        return string.IsNullOrWhiteSpace(jobId);
+    }
+
+    private static JobStatus Unknown(string jobId) => new() { JobId = jobId, Exists = false };
 }

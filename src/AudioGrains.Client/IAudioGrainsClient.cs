@@ -29,10 +29,17 @@ public interface IAudioGrainsClient
     /// <summary>The job as it is now; <see cref="JobStatus.Exists"/> is false for an unknown id.</summary>
     Task<JobStatus> GetStatusAsync(string jobId, CancellationToken ct = default);
 
-    /// <summary>The job's status each time it changes (phase, progress, counts), ending with its terminal status.</summary>
+    /// <summary>
+    /// The job's status each time it changes (phase, progress, counts), ending with its terminal status. A poll that
+    /// fails because the cluster cannot be reached (a silo lost or restarting) is tried again, up to
+    /// <see cref="AudioGrainsClient.MaxFailedPolls"/> polls in a row, before its error is thrown.
+    /// </summary>
     IAsyncEnumerable<JobStatus> WatchAsync(string jobId, TimeSpan? pollInterval = null, CancellationToken ct = default);
 
-    /// <summary>Writes a completed job's output to <paramref name="destination"/>, in blocks.</summary>
+    /// <summary>
+    /// Writes a completed job's output to <paramref name="destination"/>, in blocks. Fails with not-found for an unknown
+    /// job, not-ready while the job has no output (it runs, failed or was cancelled), expired once its result was deleted.
+    /// </summary>
     Task DownloadAsync(string jobId, Stream destination, CancellationToken ct = default);
 
     /// <summary>Stops a running job and deletes what it produced; no effect on a finished job.</summary>

@@ -44,6 +44,10 @@ public static class RedisConfiguration
         {
             return [$"Redis \"{configuration}\" is not a StackExchange.Redis configuration string: {e.Message}"];
         }
-        return options.EndPoints.Count == 0 ? [$"Redis \"{configuration}\" names no endpoint (HOST:PORT)"] : [];
+        if (options.EndPoints.Count == 0) return [$"Redis \"{configuration}\" names no endpoint (HOST:PORT)"];
+        // StackExchange.Redis takes "redis://127.0.0.1:6379" as a host named "redis://127.0.0.1": fail at the start, not
+        // at the first connect with "It was not possible to connect".
+        return [.. options.EndPoints.OfType<System.Net.DnsEndPoint>().Where(e => Uri.CheckHostName(e.Host) == UriHostNameType.Unknown)
+            .Select(e => $"Redis \"{configuration}\" names \"{e.Host}\", which is not a host name or address (HOST:PORT, no scheme)")];
     }
 }

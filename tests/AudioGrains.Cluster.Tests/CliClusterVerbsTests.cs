@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AudioGrains.Testing;
 using Xunit.Abstractions;
@@ -51,5 +52,66 @@ public sealed class CliClusterVerbsTests(ITestOutputHelper output)
         Assert.StartsWith("error: not-found:", noOutput.StandardError.Trim(), StringComparison.Ordinal);
         Assert.False(File.Exists(dir.File("none.wav")));
         output.WriteLine($"job {id} via the command line; silos {silo1.ProcessId}, {silo2.ProcessId}");
+    }
+
+    [Fact]
+    public async Task Submit_that_waits_names_its_job_in_its_json_report_and_in_its_error()
+    {
+        using var dir = new TempFolder();
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", dir.Folder("blobs"));
+        var cluster = $"redis://{redis.ConnectionString}";
+
+        // --wait --json: the report, and the id to download the output by.
+        var input = await TestAudio.SpeechAsync(dir.File("speech.wav"), 10);
+        var report = await CliProcess.JsonAsync("submit", input, "--cluster", cluster, "--wait", "--format", "wav");
+        var id = report.GetProperty("job_id").GetString()!;
+        Assert.InRange(report.GetProperty("output").Number("integrated_lufs"), -23.5, -22.5);
+        Assert.Equal("completed", (await CliProcess.JsonAsync("status", id, "--cluster", cluster)).GetProperty("status").GetString());
+
+        // A job that fails: its error line names it, so that an operator can look at it (or retry it) afterwards.
+        var garbage = dir.File("garbage.wav");
+        await File.WriteAllBytesAsync(garbage, Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        var failed = await CliProcess.RunAsync("submit", garbage, "--cluster", cluster, "--wait");
+        output.WriteLine(failed.StandardError.Trim());
+        Assert.Equal(1, failed.ExitCode);
+        var named = System.Text.RegularExpressions.Regex.Match(failed.StandardError, "^error: invalid-media: job ([0-9a-f]{32}) failed: ");
+        Assert.True(named.Success, failed.StandardError);
+        var status = await CliProcess.JsonAsync("status", named.Groups[1].Value, "--cluster", cluster);
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Equal("invalid-media", status.GetProperty("error_code").GetString());
+    }
+
+    [Fact]
+    public async Task Cluster_verbs_without_a_cluster_fail_within_seconds_and_blank_job_ids_are_not_found()
+    {
+        // Nothing listens on the gateway port, or Redis answers but no silo ever joined: one error line, well before
+        // Orleans' own three minutes of tries.
+        using var empty = await RedisServer.StartAsync();
+        foreach (var cluster in new[] { $"127.0.0.1:{FreePorts.Next()}", $"redis://{empty.ConnectionString}" })
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await CliProcess.RunAsync("status", "some-job", "--cluster", cluster, "--json");
+            output.WriteLine($"{cluster}: exit {result.ExitCode} after {watch.Elapsed.TotalSeconds:F1} s: {result.StandardError.Trim()}");
+            Assert.Equal(1, result.ExitCode);
+            Assert.StartsWith($"error: processing-failed: cannot reach the cluster at {cluster}", result.StandardError.Trim(), StringComparison.Ordinal);
+            Assert.Equal("", result.StandardOutput);
+            Assert.InRange(watch.Elapsed.TotalSeconds, 0, 60);
+        }
+
+        // A blank id is an unknown job: the error contract's line, not a stack trace.
+        using var dir = new TempFolder();
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", dir.Folder("blobs"));
+        foreach (var verb in new[] { "status", "cancel", "retry" })
+        {
+            var result = await CliProcess.RunAsync(verb, " ", "--cluster", $"redis://{redis.ConnectionString}");
+            Assert.Equal(1, result.ExitCode);
+            Assert.StartsWith("error: not-found:", result.StandardError.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", result.StandardError, StringComparison.Ordinal);
+        }
+        var download = await CliProcess.RunAsync("download", "", "--cluster", $"redis://{redis.ConnectionString}", "-o", dir.File("none.wav"));
+        Assert.StartsWith("error: not-found:", download.StandardError.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("none.wav")));
     }
 }

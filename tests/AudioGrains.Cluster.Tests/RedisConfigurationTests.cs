@@ -27,6 +27,28 @@ public sealed class RedisConfigurationTests
         Assert.False(stock.ShouldRetry(60, (int)RedisConfiguration.MaxReconnectInterval.TotalMilliseconds));
     }
 
+    [Theory]
+    [InlineData("redis://127.0.0.1:6379")] // the CLI's --cluster form, copied into a service's configuration
+    [InlineData("127.0.0.1:6379,,==")]
+    [InlineData("http://redis:6379")]
+    public void A_registration_with_a_Redis_setting_that_names_no_host_fails_at_once_and_says_which(string redis)
+    {
+        // StackExchange.Redis reads these as a host named "redis://127.0.0.1" (or "==") on the default port: without
+        // this check the service started and only then failed with "It was not possible to connect to the redis server(s)".
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddAudioGrainsClient(o => o.Redis = redis));
+        Assert.Contains("is not a host name or address", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:6379")]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost:6379")]
+    [InlineData("redis-0.redis.audiograins.svc.cluster.local:6379")]
+    [InlineData("[::1]:6379")]
+    [InlineData("10.0.0.1:26379,10.0.0.2:26379,serviceName=audiograins")]
+    public void Redis_settings_that_name_hosts_are_accepted(string redis) => Assert.Empty(RedisConfiguration.Validate(redis));
+
     [Fact]
     public void Sentinel_settings_keep_their_service_name_and_endpoints()
     {

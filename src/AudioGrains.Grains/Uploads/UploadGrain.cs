@@ -49,6 +49,15 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
             throw new AudioGrainsException(ErrorCodes.TooLarge, $"\"{request.FileName}\" is larger than the limit of {options.Value.MaxInputBytes} bytes");
 
         var (bytes, sha256) = await Blocks.JoinAsync(UploadTarget.Input, JobBlobKeys.Input(JobId), request.InputBytes, ct);
+        if (request.InputSha256 is { } sent && sent != sha256)
+        {
+            // The blocks stored before a resume came from another file: neither file is what was stored. Nothing of
+            // it is kept, so the key can send its file afresh.
+            await blobs.DeletePrefixAsync(JobBlobKeys.Root(JobId), ct);
+            await Blocks.DeleteAsync(ct);
+            throw new AudioGrainsException(ErrorCodes.Conflict,
+                $"upload {JobId} holds blocks of another file than \"{request.FileName}\" (an upload resumed with the same key and another file)");
+        }
         if (request.NoiseBytes is null)
         {
             // The same content with the same options (and callback URL) while the earlier job lives: that job, done once.
