@@ -29,7 +29,7 @@ public static class NormalizeCommand
             input, output, outputDir, json, dataDir, verbose,
         };
         job.AddTo(command);
-        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             var inputs = parse.GetValue(input)!;
             var (outputPath, directory) = (parse.GetValue(output), parse.GetValue(outputDir));
@@ -55,7 +55,7 @@ public static class NormalizeCommand
             if (noisePath is not null) options = options with { NoiseFileKey = JobBlobKeys.NoiseInput(jobId) };
             options.Validated();
             return await RunAsync(jobId, inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
-        }, ct));
+        }, ct)));
         return command;
     }
 
