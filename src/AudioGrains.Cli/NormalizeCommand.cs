@@ -50,6 +50,7 @@ public static class NormalizeCommand
             var inputPath = InputFile.Resolve(inputs[0]);
             outputPath = Path.GetFullPath(outputPath);
             var (options, noisePath) = job.Parse(parse, outputPath);
+            OutputFile.CheckWritable(outputPath);
             var jobId = Guid.NewGuid().ToString("N");
             // The noise recording's blob key follows from the job id, so the options are whole (and validated) before any work.
             if (noisePath is not null) options = options with { NoiseFileKey = JobBlobKeys.NoiseInput(jobId) };

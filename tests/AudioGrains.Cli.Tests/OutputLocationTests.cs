@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using AudioGrains.Testing;
+
+namespace AudioGrains.Cli.Tests;
+
+/// <summary>An output that cannot be written is refused before any work with the contract's one line, not a stack trace after the job.</summary>
+public sealed class OutputLocationTests : IDisposable
+{
+    private readonly TempFolder _dir = new();
+
+    [Theory]
+    [InlineData("one", "under-a-file")]
+    [InlineData("one", "read-only")]
+    [InlineData("batch", "under-a-file")]
+    [InlineData("batch", "read-only")]
+    public async Task An_output_that_cannot_be_written_is_refused_before_any_work(string mode, string where)
+    {
+        var input = await TestAudio.ToneAsync(_dir.File("tone.wav"), 2, 440, 0.1);
+        // A path below a file, and /proc, where not even root may create a file.
+        var folder = where == "under-a-file" ? Path.Combine(input, "out") : "/proc";
+        var data = _dir.Folder("data");
+        string[] target = mode == "one" ? ["-o", Path.Combine(folder, "tone.wav")] : ["--output-dir", folder, "--format", "wav"];
+
+        var watch = Stopwatch.StartNew();
+        var result = await CliProcess.RunAsync(["normalize", input, .. target, "--json", "--data-dir", data]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches("^error: invalid-options: cannot write into .+", Assert.Single(result.ErrorLines));
+        Assert.DoesNotContain("   at ", result.StandardError);
+        Assert.Empty(result.StandardOutput);
+        // Before any work: no job ever reached the data folder.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(data));
+        Assert.True(File.Exists(input));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
