@@ -32,6 +32,9 @@ public static class NormalizeCommand
         command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             var inputs = parse.GetValue(input)!;
+            // System.CommandLine takes an unknown option (ffmpeg-normalize's -t -16, -ar, ...) as one more input; name it instead.
+            if (inputs.FirstOrDefault(i => i.StartsWith('-') && !File.Exists(i)) is { } unknown)
+                throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"unknown option \"{unknown}\" (see audiograins normalize --help)");
             var (outputPath, directory) = (parse.GetValue(output), parse.GetValue(outputDir));
             if (outputPath is not null && directory is not null)
                 throw new AudioGrainsException(ErrorCodes.InvalidOptions, "give -o OUTPUT for one input or --output-dir DIR for a batch, not both");
