@@ -69,6 +69,7 @@ public static class NormalizeCommand
         var watch = Stopwatch.StartNew();
         using var data = new DataFolder(dataDirectory);
         await using var cluster = await EmbeddedCluster.StartAsync(data.Path, verbose, ct);
+        if (noisePath is not null) await NoiseFile.CheckAsync(cluster, noisePath, ct);
         var final = await RunWithProgressAsync(
             progress => EmbeddedJob.RunAsync(cluster, jobId, inputPath, outputPath, options, noisePath, progress, ct),
             showProgress: !json && !Console.IsErrorRedirected);
