@@ -33,5 +33,24 @@ public sealed class OutputLocationTests : IDisposable
         Assert.True(File.Exists(input));
     }
 
+    [Theory]
+    [InlineData("one", "a-file")]
+    [InlineData("one", "read-only")]
+    [InlineData("batch", "a-file")]
+    public async Task A_data_folder_that_cannot_be_used_is_refused_before_any_work(string mode, string where)
+    {
+        var input = await TestAudio.ToneAsync(_dir.File("tone.wav"), 2, 440, 0.1);
+        var data = where == "a-file" ? input : "/proc/audiograins-data";
+        var outDir = Path.Combine(_dir.Path, "out");
+        string[] target = mode == "one" ? ["-o", Path.Combine(outDir, "tone.wav")] : ["--output-dir", outDir];
+
+        var result = await CliProcess.RunAsync(["normalize", input, .. target, "--data-dir", data]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches("^error: invalid-options: cannot write into .+", Assert.Single(result.ErrorLines));
+        Assert.Empty(result.StandardOutput);
+        Assert.False(Directory.Exists(outDir));
+    }
+
     public void Dispose() => _dir.Dispose();
 }
