@@ -36,11 +36,12 @@ public sealed class InterruptTests : IDisposable
             }
             using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
             var interrupted = Stopwatch.StartNew();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             await process.WaitForExitAsync(limit.Token);
 
             Assert.Equal(130, process.ExitCode);
-            Assert.True(interrupted.Elapsed < TimeSpan.FromSeconds(15), $"took {interrupted.Elapsed} to stop");
+            // Well under the job's own length (it exits 0 with an output when Ctrl+C is ignored); generous for a loaded machine.
+            Assert.True(interrupted.Elapsed < TimeSpan.FromSeconds(60), $"took {interrupted.Elapsed} to stop");
             Assert.Empty(await stdout);
             Assert.DoesNotContain("   at ", await stderr);
             Assert.Empty(Directory.EnumerateFileSystemEntries(outDir));
