@@ -9,7 +9,8 @@ public static class OutputFile
     {
         var folder = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        // Not named after the output: 38 more characters took a long name (217+ bytes) past the file system's 255.
+        var temp = Path.Combine(folder, $".audiograins-{Guid.NewGuid():N}.tmp");
         try
         {
             await write(temp);

@@ -52,5 +52,23 @@ public sealed class OutputLocationTests : IDisposable
         Assert.False(Directory.Exists(outDir));
     }
 
+    [Theory]
+    [InlineData("one")]
+    [InlineData("batch")]
+    public async Task An_output_name_near_the_file_system_limit_is_written(string mode)
+    {
+        // 244 bytes: within the 255 a file name may have, so the temporary name beside it must not be longer.
+        var name = new string('n', 240);
+        var input = await TestAudio.ToneAsync(_dir.File(name + ".wav"), 2, 440, 0.1);
+        var outDir = Path.Combine(_dir.Path, "out");
+        string[] target = mode == "one" ? ["-o", Path.Combine(outDir, name + ".wav")] : ["--output-dir", outDir, "--format", "wav"];
+
+        var result = await CliProcess.RunAsync(["normalize", input, .. target]);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal([name + ".wav"], Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName));
+        Assert.InRange((await Ebur128.MeasureAsync(Path.Combine(outDir, name + ".wav"))).IntegratedLufs, -23.2, -22.8);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
