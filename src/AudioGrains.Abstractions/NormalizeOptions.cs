@@ -73,7 +73,7 @@ public sealed record NormalizeOptions
         Require(double.IsFinite(TargetLufs) && TargetLufs is >= -70 and <= -5, $"target loudness {TargetLufs} LUFS is outside -70..-5");
         Require(double.IsFinite(TruePeakCeilingDbtp) && TruePeakCeilingDbtp is >= -20 and <= 0, $"true-peak ceiling {TruePeakCeilingDbtp} dBTP is outside -20..0");
         Require(SampleRate is null or (>= 8000 and <= 192000), $"sample rate {SampleRate} Hz is outside 8000..192000");
-        Require(HighPassHz is null || (double.IsFinite(HighPassHz.Value) && HighPassHz > 0 && HighPassHz <= 1000), $"high-pass cutoff {HighPassHz} Hz is outside 0..1000");
+        Require(HighPassHz is null || (double.IsFinite(HighPassHz.Value) && HighPassHz > 0 && HighPassHz <= 1000), $"high-pass cutoff {HighPassHz} Hz must be above 0 and at most 1000 Hz (or off)");
         Require(double.IsFinite(ChunkSeconds) && ChunkSeconds is >= MinChunkSeconds and <= MaxChunkSeconds, $"chunk length {ChunkSeconds} s is outside {MinChunkSeconds}..{MaxChunkSeconds}");
         Require(OutputFormats.Contains(OutputFormat), $"output format \"{OutputFormat}\" is not one of {string.Join(", ", OutputFormats)}");
         Require(Enum.IsDefined(Denoise), $"noise reduction mode {Denoise} is unknown");

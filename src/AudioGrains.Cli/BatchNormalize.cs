@@ -48,6 +48,7 @@ public static class BatchNormalize
         using var data = new DataFolder(dataDirectory);
         await using (var cluster = await EmbeddedCluster.StartAsync(data.Path, verbose, ct))
         {
+            if (noisePath is not null) await NoiseFile.CheckAsync(cluster, noisePath, ct);
             var run = Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = JobsInFlight, CancellationToken = ct },
                 async (i, token) => Finished(i, await RunOneAsync(cluster, inputs[i], outputs[i], options, noisePath, progress.For(i), token)));

@@ -26,6 +26,7 @@ public static class BatchOutputs
                     $"\"{claimed[output]}\" and \"{input}\" would both be written to \"{output}\"; rename one, or run them in separate batches");
             outputs.Add(output);
         }
+        OutputFile.CheckFolderWritable(folder);
         return outputs;
     }
 }

@@ -39,6 +39,11 @@ public static class CliFailure
         {
             return ExitCancelled;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that could not be read or written after the checks (disk full, removed meanwhile): the contract's line, not a stack trace.
+            return Report(e);
+        }
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -12,6 +12,8 @@ public sealed class DataFolder : IDisposable
     {
         configured ??= Environment.GetEnvironmentVariable("AUDIOGRAINS_DATA_DIR") is { Length: > 0 } env ? env : null;
         _owned = configured is null;
+        // A folder named by the user is checked first: a file or a read-only place failed later as processing-failed, "The file ... already exists".
+        if (configured is not null) OutputFile.CheckFolderWritable(System.IO.Path.GetFullPath(configured));
         Path = configured ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"audiograins-{Environment.ProcessId}-{Guid.NewGuid():N}");
     }
 

@@ -18,7 +18,7 @@ public static class MeasureCommand
         var input = new Argument<string>("input") { Description = "Audio or video file to measure" };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var command = new Command("measure", "Measure loudness (EBU R128), loudness range, true peak and sample peak") { input, json };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(input)!, parse.GetValue(json), ct));
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => RunAsync(parse.GetValue(input)!, parse.GetValue(json), ct)));
         return command;
     }
 

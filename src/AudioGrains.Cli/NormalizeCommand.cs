@@ -29,9 +29,12 @@ public static class NormalizeCommand
             input, output, outputDir, json, dataDir, verbose,
         };
         job.AddTo(command);
-        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             var inputs = parse.GetValue(input)!;
+            // System.CommandLine takes an unknown option (ffmpeg-normalize's -t -16, -ar, ...) as one more input; name it instead.
+            if (inputs.FirstOrDefault(i => i.StartsWith('-') && !File.Exists(i)) is { } unknown)
+                throw new AudioGrainsException(ErrorCodes.InvalidOptions, $"unknown option \"{unknown}\" (see audiograins normalize --help)");
             var (outputPath, directory) = (parse.GetValue(output), parse.GetValue(outputDir));
             if (outputPath is not null && directory is not null)
                 throw new AudioGrainsException(ErrorCodes.InvalidOptions, "give -o OUTPUT for one input or --output-dir DIR for a batch, not both");
@@ -50,12 +53,13 @@ public static class NormalizeCommand
             var inputPath = InputFile.Resolve(inputs[0]);
             outputPath = Path.GetFullPath(outputPath);
             var (options, noisePath) = job.Parse(parse, outputPath);
+            OutputFile.CheckWritable(outputPath);
             var jobId = Guid.NewGuid().ToString("N");
             // The noise recording's blob key follows from the job id, so the options are whole (and validated) before any work.
             if (noisePath is not null) options = options with { NoiseFileKey = JobBlobKeys.NoiseInput(jobId) };
             options.Validated();
             return await RunAsync(jobId, inputPath, outputPath, options, noisePath, parse.GetValue(json), parse.GetValue(dataDir), parse.GetValue(verbose), ct);
-        }, ct));
+        }, ct)));
         return command;
     }
 
@@ -65,6 +69,7 @@ public static class NormalizeCommand
         var watch = Stopwatch.StartNew();
         using var data = new DataFolder(dataDirectory);
         await using var cluster = await EmbeddedCluster.StartAsync(data.Path, verbose, ct);
+        if (noisePath is not null) await NoiseFile.CheckAsync(cluster, noisePath, ct);
         var final = await RunWithProgressAsync(
             progress => EmbeddedJob.RunAsync(cluster, jobId, inputPath, outputPath, options, noisePath, progress, ct),
             showProgress: !json && !Console.IsErrorRedirected);

@@ -12,4 +12,12 @@ var root = new RootCommand("AudioGrains: clean, loudness-normalized audio for sp
     ClusterCommands.Cancel(),
     ClusterCommands.Retry(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+// The error contract, not System.CommandLine's usage text on standard output (which --json reserves for JSON).
+if (parse.Errors.Count > 0)
+{
+    var command = parse.CommandResult.Command == root ? "" : $" {parse.CommandResult.Command.Name}";
+    return CliFailure.Report(new AudioGrains.Abstractions.AudioGrainsException(AudioGrains.Abstractions.ErrorCodes.InvalidOptions,
+        $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see audiograins{command} --help)"));
+}
+return await parse.InvokeAsync();

@@ -64,6 +64,18 @@ public sealed class BadInputTests : IDisposable
         Assert.Matches("^error: invalid-options: .+", Assert.Single(result.ErrorLines));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    public async Task A_high_pass_cutoff_out_of_range_says_which_range(string hz)
+    {
+        // "0 Hz is outside 0..1000" read as a contradiction: the bound at 0 is open.
+        var input = await TestAudio.ToneAsync(_dir.File("tone.wav"), 1, 440, 0.1);
+        var result = await CliProcess.RunAsync("normalize", input, "-o", _dir.File("out.wav"), "--highpass", hz);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: invalid-options: high-pass cutoff {hz} Hz must be above 0 and at most 1000 Hz (or off)", Assert.Single(result.ErrorLines));
+    }
+
     private async Task<string> MakeAsync(string kind)
     {
         switch (kind)

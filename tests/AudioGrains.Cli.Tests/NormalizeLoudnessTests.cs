@@ -67,6 +67,26 @@ public sealed class NormalizeLoudnessTests : IDisposable
     }
 
     [Fact]
+    public async Task Surround_kept_into_mp3_is_downmixed_to_stereo_before_the_gain_and_reaches_the_target()
+    {
+        // MP3 holds two channels. The gain must be the stereo downmix's: computed on the 5.1 and applied before the
+        // encoder's downmix, this input came out near -20.4 LUFS.
+        var input = await TestAudio.LavfiAsync(_dir.File("surround.wav"),
+            "anoisesrc=d=10:c=pink:a=0.1:r=48000,pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0");
+        var output = _dir.File("out.mp3");
+        var report = await CliProcess.JsonAsync("normalize", input, "-o", output, "--channels", "keep");
+        var measured = await Ebur128.MeasureAsync(output);
+
+        Assert.Equal(6, report.GetProperty("input").GetProperty("channels").GetInt32());
+        Assert.Equal(2, report.GetProperty("output").GetProperty("channels").GetInt32());
+        var probe = await ProcessRunner.RunCheckedAsync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,channels", "-of", "csv=p=0", output]);
+        Assert.Equal("mp3,2", probe.StandardOutput.Trim());
+        // The encoder's lowpass takes about 0.5 LU of pink noise (a mono input loses as much).
+        Assert.InRange(measured.IntegratedLufs, -23.8, -22.7);
+        Assert.InRange(report.GetProperty("output").Number("integrated_lufs"), measured.IntegratedLufs - 0.1, measured.IntegratedLufs + 0.1);
+    }
+
+    [Fact]
     public async Task Default_output_is_speech_ready_opus_and_the_text_report_names_it()
     {
         var input = await TestAudio.SpeechAsync(_dir.File("speech.wav"), 8);

@@ -24,6 +24,9 @@ public static class JobPlanner
         // Voice isolation of stereo to mono extracts the centre, so the stereo image must survive the decode.
         var centre = options.IsolateVoice && options.Mono && media.Channels == 2;
         var channels = options.Mono && !centre ? 1 : media.Channels;
+        // MP3 holds two channels: more are downmixed by the decode, so the gain is measured on what is encoded (the
+        // encoder's own downmix after the gain left 5.1 about 2.5 LU over the target).
+        if (channels > 2 && AudioGrains.Media.OutputFormats.Parse(options.OutputFormat) == AudioGrains.Media.OutputFormat.Mp3) channels = 2;
         return (rate, channels, centre);
     }
 
