@@ -24,7 +24,7 @@ public static class ClusterCommands
         var job = new JobOptionArguments();
         var command = new Command("submit", "Submit a file to a running cluster") { input, cluster, output, wait, json, key };
         job.AddTo(command);
-        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             var watch = Stopwatch.StartNew();
             var inputPath = InputFile.Resolve(parse.GetValue(input)!);
@@ -43,7 +43,17 @@ public static class ClusterCommands
                 Console.Out.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(new Dictionary<string, string> { ["job_id"] = jobId }) : jobId);
                 return 0;
             }
-            var final = await WaitAsync(connection.Client, jobId, ct);
+            JobStatus final;
+            try
+            {
+                final = await WaitAsync(connection.Client, jobId, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Interrupted while waiting: the job itself goes on in the cluster; say which one it is.
+                Console.Error.WriteLine($"interrupted: job {jobId} goes on in the cluster (audiograins cancel {jobId} stops it)");
+                throw;
+            }
             // The id goes with the outcome either way: an operator retries a dead-lettered job, or downloads a finished one, by it.
             if (final.Phase != JobPhase.Completed)
             {
@@ -55,7 +65,7 @@ public static class ClusterCommands
                 ? WithJobId(jobId, LoudnessJson.Normalization(final.Report!, final.Options!, watch.Elapsed.TotalSeconds))
                 : outputPath is null ? jobId : TextReport.Normalization(final.Report!, watch.Elapsed.TotalSeconds, outputPath));
             return 0;
-        }, ct));
+        }, ct)));
         return command;
     }
 
@@ -65,7 +75,7 @@ public static class ClusterCommands
         var cluster = ClusterOption();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var command = new Command("status", "Show a job's status") { jobId, cluster, json };
-        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
             var status = await connection.Client.GetStatusAsync(parse.GetValue(jobId)!, ct);
@@ -73,7 +83,7 @@ public static class ClusterCommands
             Console.Out.WriteLine(parse.GetValue(json) ? StatusJson(status) : $"{status.JobId}: {status.Phase.ToString().ToLowerInvariant()} {status.Progress}%"
                 + (status.ErrorCode is null ? "" : $" ({status.ErrorCode}: {status.ErrorMessage})"));
             return 0;
-        }, ct));
+        }, ct)));
         return command;
     }
 
@@ -83,12 +93,12 @@ public static class ClusterCommands
         var cluster = ClusterOption();
         var output = new Option<string>("--output", "-o") { Description = "Where to write the output", Required = true };
         var command = new Command("download", "Download a completed job's output") { jobId, cluster, output };
-        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
             await DownloadToFileAsync(connection.Client, parse.GetValue(jobId)!, Path.GetFullPath(parse.GetValue(output)!), ct);
             return 0;
-        }, ct));
+        }, ct)));
         return command;
     }
 
@@ -102,14 +112,14 @@ public static class ClusterCommands
         var cluster = ClusterOption();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object" };
         var command = new Command(name, description) { jobId, cluster, json };
-        command.SetAction((parse, ct) => CliFailure.GuardAsync(async () =>
+        command.SetAction((parse, interruptible) => Interruption.RunAsync(interruptible, ct => CliFailure.GuardAsync(async () =>
         {
             await using var connection = await ClusterConnection.OpenAsync(parse.GetValue(cluster)!, ct);
             var status = await call(connection.Client, parse.GetValue(jobId)!, ct);
             if (!status.Exists) throw new AudioGrainsException(ErrorCodes.NotFound, $"job {status.JobId} does not exist");
             Console.Out.WriteLine(parse.GetValue(json) ? StatusJson(status) : $"{status.JobId}: {status.Phase.ToString().ToLowerInvariant()}");
             return 0;
-        }, ct));
+        }, ct)));
         return command;
     }
 

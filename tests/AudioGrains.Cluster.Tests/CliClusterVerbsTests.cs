@@ -83,6 +83,59 @@ public sealed class CliClusterVerbsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Ctrl_c_during_submit_wait_ends_with_130_and_names_the_job_that_goes_on()
+    {
+        using var dir = new TempFolder();
+        using var redis = await RedisServer.StartAsync();
+        using var silo = await SiloProcess.StartCliAsync(redis.ConnectionString, "--storage", dir.Folder("blobs"));
+        var cluster = $"redis://{redis.ConnectionString}";
+        // An hour of tone with the speech estimator: minutes of work, far more than the test waits.
+        var input = await TestAudio.LavfiAsync(dir.File("long.flac"), "sine=frequency=440:duration=3600:sample_rate=16000");
+        var id = AudioGrains.Client.AudioGrainsClient.JobIdFor("interrupted-submit");
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[RepoPaths.CliDll, "submit", input, "--cluster", cluster, "--wait", "--json", "--denoise", "speech",
+                     "--format", "wav", "--idempotency-key", "interrupted-submit"])
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // Interrupt once the job is processing (the submit is then waiting for it).
+            var started = Stopwatch.StartNew();
+            while ((await CliProcess.RunAsync("status", id, "--cluster", cluster, "--json")) is var s
+                   && (s.ExitCode != 0 || JsonDocument.Parse(s.StandardOutput).RootElement.GetProperty("status").GetString() != "processing"))
+            {
+                if (process.HasExited) Assert.Fail($"submit ended ({process.ExitCode}) before its job was processing: {await stdout} {await stderr}");
+                Assert.True(started.Elapsed < TimeSpan.FromMinutes(3), "the job was not processing within 3 minutes");
+                await Task.Delay(500);
+            }
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            var interrupted = Stopwatch.StartNew();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await process.WaitForExitAsync(limit.Token);
+            output.WriteLine($"exit {process.ExitCode} {interrupted.Elapsed.TotalSeconds:F1} s after SIGINT: {(await stderr).Trim()}");
+
+            Assert.Equal(130, process.ExitCode);
+            Assert.True(interrupted.Elapsed < TimeSpan.FromSeconds(60), $"took {interrupted.Elapsed} to stop");
+            Assert.Empty(await stdout);
+            Assert.Contains($"interrupted: job {id} goes on in the cluster", await stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", await stderr, StringComparison.Ordinal);
+
+            // The job was the cluster's, not the command's: it still runs, and `cancel` stops it.
+            var after = await CliProcess.JsonAsync("status", id, "--cluster", cluster);
+            Assert.Contains(after.GetProperty("status").GetString(), new[] { "processing", "completed" });
+            var cancelled = await CliProcess.JsonAsync("cancel", id, "--cluster", cluster);
+            Assert.Contains(cancelled.GetProperty("status").GetString(), new[] { "cancelled", "completed" });
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public async Task Cluster_verbs_without_a_cluster_fail_within_seconds_and_blank_job_ids_are_not_found()
     {
         // Nothing listens on the gateway port, or Redis answers but no silo ever joined: one error line, well before
