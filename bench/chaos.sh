@@ -326,11 +326,12 @@ for ((t = 1; t <= trials; t++)); do
   fi
   [[ -n "$note" ]] && say "trial $t: $note"
   if ((!ok || keep_logs)); then
-    # A failed trial keeps what explains it: every silo's, Redis's and S3's log so far, and each job's status as each
-    # gateway answers it now (the working folder, logs included, is deleted at the end).
+    # A failed trial keeps what explains it: every silo's, Redis's and S3's log so far, the CLI's error logs, and each
+    # job's status as each gateway answers it now (the working folder, logs included, is deleted at the end).
     kept="$out_dir/chaos-$( ((ok)) || echo failed-)$(date -u +%Y%m%dT%H%M%SZ)-trial-$t"; mkdir -p "$kept"
     echo "fault at $t0 (epoch s): $fault ($target)" >"$kept/fault.txt"
     cp "$state"/*.log "$kept/" 2>/dev/null || true
+    cp "$work"/submit.log "$work"/download.log "$work"/retry.log "$kept/" 2>/dev/null || true
     for id in "${ids[@]}"; do
       for p in $(http_ports); do
         printf 'gateway %s: %s\n' "$p" "$(curl -s -m 5 -w ' (HTTP %{http_code})' "http://127.0.0.1:$p/jobs/$id" 2>&1)" >>"$kept/job-$id.txt"

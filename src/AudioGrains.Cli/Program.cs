@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AudioGrains.Abstractions;
 using AudioGrains.Cli;
 
 var root = new RootCommand("AudioGrains: clean, loudness-normalized audio for speech pipelines")
@@ -17,7 +18,7 @@ var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
     var command = parse.CommandResult.Command == root ? "" : $" {parse.CommandResult.Command.Name}";
-    return CliFailure.Report(new AudioGrains.Abstractions.AudioGrainsException(AudioGrains.Abstractions.ErrorCodes.InvalidOptions,
+    return CliFailure.Report(new AudioGrainsException(ErrorCodes.InvalidOptions,
         $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see audiograins{command} --help)"));
 }
 return await parse.InvokeAsync();

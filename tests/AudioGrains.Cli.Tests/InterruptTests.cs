@@ -18,39 +18,25 @@ public sealed class InterruptTests : IDisposable
         var outDir = _dir.Folder("out");
         var data = _dir.Folder("data");
         string[] target = mode == "one" ? ["-o", Path.Combine(outDir, "long.wav")] : ["--output-dir", outDir, "--format", "wav"];
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[RepoPaths.CliDll, "normalize", input, .. target, "--denoise", "speech", "--json", "--data-dir", data])
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            // Interrupt once chunks are being processed.
-            var started = Stopwatch.StartNew();
-            while (!Directory.EnumerateFiles(data, "*.stats", SearchOption.AllDirectories).Any())
-            {
-                if (process.HasExited) Assert.Fail($"ended ({process.ExitCode}) before any chunk was processed: {await stdout} {await stderr}");
-                Assert.True(started.Elapsed < TimeSpan.FromMinutes(2), "no chunk was processed within 2 minutes");
-                await Task.Delay(50);
-            }
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-            var interrupted = Stopwatch.StartNew();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await process.WaitForExitAsync(limit.Token);
+        using var cli = RunningCli.Start(["normalize", input, .. target, "--denoise", "speech", "--json", "--data-dir", data]);
 
-            Assert.Equal(130, process.ExitCode);
-            // Well under the job's own length (it exits 0 with an output when Ctrl+C is ignored); generous for a loaded machine.
-            Assert.True(interrupted.Elapsed < TimeSpan.FromSeconds(60), $"took {interrupted.Elapsed} to stop");
-            Assert.Empty(await stdout);
-            Assert.DoesNotContain("   at ", await stderr);
-            Assert.Empty(Directory.EnumerateFileSystemEntries(outDir));
-            Assert.Empty(Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories));
-        }
-        finally
+        // Interrupt once chunks are being processed.
+        var started = Stopwatch.StartNew();
+        while (!Directory.EnumerateFiles(data, "*.stats", SearchOption.AllDirectories).Any())
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (cli.HasExited) Assert.Fail($"ended ({cli.ExitCode}) before any chunk was processed: {await cli.StandardOutput} {await cli.StandardError}");
+            Assert.True(started.Elapsed < TimeSpan.FromMinutes(2), "no chunk was processed within 2 minutes");
+            await Task.Delay(50);
         }
+        var stopping = await cli.InterruptAsync(TimeSpan.FromSeconds(90));
+
+        Assert.Equal(130, cli.ExitCode);
+        // Well under the job's own length (it exits 0 with an output when Ctrl+C is ignored); generous for a loaded machine.
+        Assert.True(stopping < TimeSpan.FromSeconds(60), $"took {stopping} to stop");
+        Assert.Empty(await cli.StandardOutput);
+        Assert.DoesNotContain("   at ", await cli.StandardError);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outDir));
+        Assert.Empty(Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -93,46 +93,32 @@ public sealed class CliClusterVerbsTests(ITestOutputHelper output)
         var input = await TestAudio.LavfiAsync(dir.File("long.flac"), "sine=frequency=440:duration=3600:sample_rate=16000");
         var id = AudioGrains.Client.AudioGrainsClient.JobIdFor("interrupted-submit");
 
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[RepoPaths.CliDll, "submit", input, "--cluster", cluster, "--wait", "--json", "--denoise", "speech",
-                     "--format", "wav", "--idempotency-key", "interrupted-submit"])
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            // Interrupt once the job is processing (the submit is then waiting for it).
-            var started = Stopwatch.StartNew();
-            while ((await CliProcess.RunAsync("status", id, "--cluster", cluster, "--json")) is var s
-                   && (s.ExitCode != 0 || JsonDocument.Parse(s.StandardOutput).RootElement.GetProperty("status").GetString() != "processing"))
-            {
-                if (process.HasExited) Assert.Fail($"submit ended ({process.ExitCode}) before its job was processing: {await stdout} {await stderr}");
-                Assert.True(started.Elapsed < TimeSpan.FromMinutes(3), "the job was not processing within 3 minutes");
-                await Task.Delay(500);
-            }
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-            var interrupted = Stopwatch.StartNew();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await process.WaitForExitAsync(limit.Token);
-            output.WriteLine($"exit {process.ExitCode} {interrupted.Elapsed.TotalSeconds:F1} s after SIGINT: {(await stderr).Trim()}");
+        using var cli = RunningCli.Start("submit", input, "--cluster", cluster, "--wait", "--json", "--denoise", "speech",
+            "--format", "wav", "--idempotency-key", "interrupted-submit");
 
-            Assert.Equal(130, process.ExitCode);
-            Assert.True(interrupted.Elapsed < TimeSpan.FromSeconds(60), $"took {interrupted.Elapsed} to stop");
-            Assert.Empty(await stdout);
-            Assert.Contains($"interrupted: job {id} goes on in the cluster", await stderr, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", await stderr, StringComparison.Ordinal);
-
-            // The job was the cluster's, not the command's: it still runs, and `cancel` stops it.
-            var after = await CliProcess.JsonAsync("status", id, "--cluster", cluster);
-            Assert.Contains(after.GetProperty("status").GetString(), new[] { "processing", "completed" });
-            var cancelled = await CliProcess.JsonAsync("cancel", id, "--cluster", cluster);
-            Assert.Contains(cancelled.GetProperty("status").GetString(), new[] { "cancelled", "completed" });
-        }
-        finally
+        // Interrupt once the job is processing (the submit is then waiting for it).
+        var started = Stopwatch.StartNew();
+        while ((await CliProcess.RunAsync("status", id, "--cluster", cluster, "--json")) is var s
+               && (s.ExitCode != 0 || JsonDocument.Parse(s.StandardOutput).RootElement.GetProperty("status").GetString() != "processing"))
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (cli.HasExited) Assert.Fail($"submit ended ({cli.ExitCode}) before its job was processing: {await cli.StandardOutput} {await cli.StandardError}");
+            Assert.True(started.Elapsed < TimeSpan.FromMinutes(3), "the job was not processing within 3 minutes");
+            await Task.Delay(500);
         }
+        var stopping = await cli.InterruptAsync(TimeSpan.FromSeconds(90));
+        output.WriteLine($"exit {cli.ExitCode} {stopping.TotalSeconds:F1} s after SIGINT: {(await cli.StandardError).Trim()}");
+
+        Assert.Equal(130, cli.ExitCode);
+        Assert.True(stopping < TimeSpan.FromSeconds(60), $"took {stopping} to stop");
+        Assert.Empty(await cli.StandardOutput);
+        Assert.Contains($"interrupted: job {id} goes on in the cluster", await cli.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await cli.StandardError, StringComparison.Ordinal);
+
+        // The job was the cluster's, not the command's: it still runs, and `cancel` stops it.
+        var after = await CliProcess.JsonAsync("status", id, "--cluster", cluster);
+        Assert.Contains(after.GetProperty("status").GetString(), new[] { "processing", "completed" });
+        var cancelled = await CliProcess.JsonAsync("cancel", id, "--cluster", cluster);
+        Assert.Contains(cancelled.GetProperty("status").GetString(), new[] { "cancelled", "completed" });
     }
 
     [Fact]

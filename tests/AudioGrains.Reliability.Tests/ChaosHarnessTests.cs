@@ -41,6 +41,17 @@ public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
         }
         output.WriteLine(result.StandardOutput);
         output.WriteLine(result.StandardError);
+        if (result.ExitCode != 0)
+        {
+            try
+            {
+                WriteWhatAFailedTrialKept(work.Path);
+            }
+            catch (IOException e)
+            {
+                output.WriteLine($"the failed trials' logs could not be read: {e.Message}");
+            }
+        }
 
         Assert.True(result.ExitCode == 0, $"chaos.sh exited {result.ExitCode}:\n{result.StandardError}");
         Assert.Contains($"trials: {Faults.Length}, passed: {Faults.Length}", result.StandardOutput);
@@ -55,6 +66,33 @@ public sealed partial class ChaosHarnessTests(ITestOutputHelper output)
         var inFlight = InFlightAtFault().Matches(result.StandardError);
         Assert.Equal(Faults.Length, inFlight.Count);
         Assert.All(inFlight, m => Assert.InRange(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), 1, 2));
+    }
+
+    /// <summary>
+    /// A failed trial's evidence goes into the test's output (its folder is deleted with the test's): each job's status
+    /// as the gateways answer it, the jobs' last lines and the errors from every silo's log, and the CLI's own error logs.
+    /// </summary>
+    private void WriteWhatAFailedTrialKept(string workPath)
+    {
+        foreach (var kept in Directory.EnumerateDirectories(workPath, "chaos-failed-*").Order())
+        {
+            output.WriteLine($"--- {Path.GetFileName(kept)}");
+            var jobs = Directory.EnumerateFiles(kept, "job-*.txt").Order().ToList();
+            foreach (var file in jobs.Prepend(Path.Combine(kept, "fault.txt")).Where(File.Exists))
+                output.WriteLine($"{Path.GetFileName(file)}: {File.ReadAllText(file).Trim()}");
+            var ids = jobs.Select(f => Path.GetFileNameWithoutExtension(f)["job-".Length..]).ToList();
+            foreach (var log in Directory.EnumerateFiles(kept, "silo-*.log").Order())
+            {
+                // The jobs' own lines at any level (their last phase shows), and every error.
+                var lines = File.ReadLines(log)
+                    .Where(l => ids.Any(id => l.Contains(id, StringComparison.Ordinal)) || l.Contains("\"@l\":\"Error\"", StringComparison.Ordinal))
+                    .TakeLast(40);
+                foreach (var line in lines) output.WriteLine($"{Path.GetFileName(log)}: {(line.Length > 1500 ? line[..1500] + "…" : line)}");
+            }
+        }
+        foreach (var log in Directory.EnumerateFiles(workPath, "*.log", SearchOption.AllDirectories)
+                     .Where(f => Path.GetFileName(f) is "submit.log" or "download.log" or "retry.log"))
+            output.WriteLine($"{Path.GetFileName(log)}: {string.Join(" | ", File.ReadLines(log).TakeLast(20))}");
     }
 
     /// <summary>A harness killed on the test's timeout cannot stop its cluster; its state folder says what runs.</summary>

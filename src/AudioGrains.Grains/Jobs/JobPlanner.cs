@@ -26,7 +26,7 @@ public static class JobPlanner
         var channels = options.Mono && !centre ? 1 : media.Channels;
         // MP3 holds two channels: more are downmixed by the decode, so the gain is measured on what is encoded (the
         // encoder's own downmix after the gain left 5.1 about 2.5 LU over the target).
-        if (channels > 2 && AudioGrains.Media.OutputFormats.Parse(options.OutputFormat) == AudioGrains.Media.OutputFormat.Mp3) channels = 2;
+        if (channels > 2 && Media.OutputFormats.Parse(options.OutputFormat) == Media.OutputFormat.Mp3) channels = 2;
         return (rate, channels, centre);
     }
 
