@@ -34,12 +34,23 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
     /// </summary>
     public async Task<bool> RepeatsAJobAsync(HttpContext http)
     {
-        if (http.Request.Headers["Idempotency-Key"].Count != 1) return false;
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)) return false;
+        var (key, invalid) = IdempotencyKeyOf(http.Request);
+        if (invalid is not null || key.Length == 0) return false;
         var status = await client.GetStatusAsync(AudioGrainsClient.JobIdFor(key), http.RequestAborted);
         _earlier = (true, status.Exists ? status : null);
         return _earlier.Job is not null;
+    }
+
+    /// <summary>The request's Idempotency-Key ("" without one), or why it cannot be one.</summary>
+    private static (string Key, string? Invalid) IdempotencyKeyOf(HttpRequest request)
+    {
+        var values = request.Headers["Idempotency-Key"];
+        // Two headers would be read as one key "a,b": neither of them, so a retry with either made another job.
+        if (values.Count > 1) return ("", "the Idempotency-Key header is given more than once");
+        var key = values.ToString();
+        return key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl)
+            ? ("", $"the Idempotency-Key header must be at most {MaxIdempotencyKeyLength} printable characters")
+            : (key, null);
     }
 
     public async Task<IResult> HandleAsync(HttpContext http)
@@ -58,12 +69,8 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
             return ApiProblems.Of(ErrorCodes.TooLarge, $"the upload is larger than the limit of {options.MaxUploadBytes} bytes");
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = bodyLimit;
 
-        // Two headers would be read as one key "a,b": neither of them, so a retry with either made another job.
-        if (request.Headers["Idempotency-Key"].Count > 1)
-            return ApiProblems.Of(ErrorCodes.InvalidRequest, "the Idempotency-Key header is given more than once");
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
-            return ApiProblems.Of(ErrorCodes.InvalidRequest, $"the Idempotency-Key header must be at most {MaxIdempotencyKeyLength} printable characters");
+        var (key, invalid) = IdempotencyKeyOf(request);
+        if (invalid is not null) return ApiProblems.Of(ErrorCodes.InvalidRequest, invalid);
         var jobId = key.Length > 0 ? AudioGrainsClient.JobIdFor(key) : Guid.NewGuid().ToString("N");
         var earlier = _earlier.Looked ? _earlier.Job : key.Length > 0 ? await client.GetStatusAsync(jobId, ct) : null;
         if (earlier is { Exists: false }) earlier = null;

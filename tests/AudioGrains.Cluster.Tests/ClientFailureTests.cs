@@ -163,43 +163,4 @@ public sealed class ClientFailureTests(ITestOutputHelper output)
         output.WriteLine($"{seen.Count} statuses, the last {seen[^1].Phase} {killed.Elapsed.TotalSeconds:F1} s after the kill");
         Assert.Equal(JobPhase.Completed, seen[^1].Phase);
     }
-
-    /// <summary>A file that breaks off after <c>breakAfter</c> bytes, or (with <c>cancel</c>) whose reader then gives up.</summary>
-    private sealed class BreakingStream(Stream inner, long breakAfter, CancellationTokenSource? cancel) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_read >= breakAfter)
-            {
-                if (cancel is null) throw new IOException("the connection dropped");
-                cancel.Cancel();
-            }
-            var got = inner.Read(buffer);
-            _read += got;
-            return got;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
-    }
 }

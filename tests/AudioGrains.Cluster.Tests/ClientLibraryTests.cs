@@ -75,7 +75,7 @@ public sealed class ClientUploadTests(ITestOutputHelper output)
         var totalBlocks = (int)((length + (1 << 20) - 1) >> 20);
         var options = new NormalizeOptions { OutputFormat = "wav" };
 
-        await using (var dropping = new DroppingStream(File.OpenRead(input), length / 2))
+        await using (var dropping = new BreakingStream(File.OpenRead(input), length / 2))
             await Assert.ThrowsAsync<IOException>(() => cluster.Client.SubmitAsync(dropping, "tone.wav", options, idempotencyKey: "upload-1"));
         var jobId = AudioGrainsClient.JobIdFor("upload-1");
         var received = await cluster.Grains.GetGrain<IUploadGrain>(jobId).GetReceivedAsync(UploadTarget.Input);
@@ -147,41 +147,6 @@ public sealed class ClientUploadTests(ITestOutputHelper output)
         {
             if (context.InterfaceMethod?.Name == nameof(IUploadGrain.WriteBlockAsync)) Interlocked.Increment(ref _count);
             return context.Invoke();
-        }
-    }
-
-    /// <summary>A file that breaks off after <c>dropAfter</c> bytes, as a dropped connection does.</summary>
-    private sealed class DroppingStream(Stream inner, long dropAfter) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_read >= dropAfter) throw new IOException("the connection dropped");
-            var got = inner.Read(buffer[..(int)Math.Min(buffer.Length, dropAfter - _read)]);
-            _read += got;
-            return got;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

@@ -59,34 +59,16 @@ public sealed class HardenedGatewayTests(ConfiguredGatewaySilo cluster, ITestOut
     [Fact]
     public async Task Callback_is_signed_and_delivered_once_then_the_result_expires_with_410()
     {
-        using var receiver = new HttpListener();
         var port = FreePorts.Next();
-        receiver.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        receiver.Start();
-        var deliveries = new List<(string Signature, byte[] Body)>();
-        var listening = Task.Run(async () =>
-        {
-            while (receiver.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await receiver.GetContextAsync(); }
-                catch (Exception) { return; }
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                lock (deliveries) deliveries.Add((context.Request.Headers[CallbackHeaders.Signature] ?? "", body.ToArray()));
-                context.Response.StatusCode = 200;
-                context.Response.Close();
-            }
-        });
+        await using var receiver = CallbackReceiver.Start(port);
 
         var input = await TestAudio.ToneAsync(cluster.Dir.File("hook.wav"), 6, 330, 0.1, 16000);
         var id = await SubmitAsync(input, "hook.wav", ("callback_url", $"http://127.0.0.1:{port}/hook/done"), ("output_format", "wav"));
         var done = await WaitAsync(id, "completed");
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && deliveries.Count == 0) await Task.Delay(200);
+        while (DateTime.UtcNow < deadline && receiver.Received.Count == 0) await Task.Delay(200);
         await Task.Delay(1500); // a second delivery would come within this
-        (string Signature, byte[] Body)[] got;
-        lock (deliveries) got = [.. deliveries];
+        var got = receiver.Received.Select(r => (Signature: r.Header(CallbackHeaders.Signature) ?? "", r.Body)).ToArray();
         Assert.Single(got);
         Assert.True(CallbackSignature.Verify(GatewaySilo.SigningKey, got[0].Body, got[0].Signature), $"signature {got[0].Signature}");
         var posted = JsonDocument.Parse(got[0].Body).RootElement;
@@ -111,8 +93,6 @@ public sealed class HardenedGatewayTests(ConfiguredGatewaySilo cluster, ITestOut
         using var download = await Send(HttpMethod.Get, $"/jobs/{id}/download", ConfiguredGatewaySilo.Key);
         Assert.Equal(HttpStatusCode.Gone, download.StatusCode);
         Assert.Empty(cluster.StoredFiles($"jobs/{id}"));
-        receiver.Stop();
-        await listening;
         output.WriteLine($"job {id}: one signed callback, expired at {expiresAt:O}");
     }
 

@@ -84,26 +84,8 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
     [Fact]
     public async Task A_submission_of_the_same_file_with_its_own_callback_url_gets_its_own_callback()
     {
-        using var receiver = new HttpListener();
         var port = FreePorts.Next();
-        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
-        receiver.Start();
-        var deliveries = new List<(string Path, string JobId)>();
-        var listening = Task.Run(async () =>
-        {
-            while (receiver.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await receiver.GetContextAsync(); }
-                catch (Exception) { return; }
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                var posted = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("id").GetString()!;
-                lock (deliveries) deliveries.Add((context.Request.Url!.AbsolutePath, posted));
-                context.Response.StatusCode = 200;
-                context.Response.Close();
-            }
-        });
+        await using var receiver = CallbackReceiver.Start(port);
 
         // Two orchestrator tasks with the same recording, each to be told of its end at its own URL.
         var input = await File.ReadAllBytesAsync(await TestAudio.NoiseAsync(cluster.Dir.File("shared.wav"), 20, 0.1));
@@ -116,17 +98,16 @@ public sealed class HttpContractTests(HttpContractTests.Silo cluster, ITestOutpu
         foreach (var id in new[] { first, second })
             Assert.Equal("completed", (await JobPolling.WaitEndedAsync(cluster.Http, id, TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && deliveries.Count < 2) await Task.Delay(200);
+        while (DateTime.UtcNow < deadline && receiver.Received.Count < 2) await Task.Delay(200);
         await Task.Delay(1500); // a repeated delivery would come within this
-        receiver.Stop();
-        await listening;
 
-        (string Path, string JobId)[] got;
-        lock (deliveries) got = [.. deliveries];
+        var got = receiver.Received.Select(r => (r.Path, JobId: JobDocumentId(r.Body))).ToArray();
         output.WriteLine($"jobs {first} {second}; callbacks: {string.Join(", ", got.Select(d => $"{d.Path} {d.JobId}"))}");
         Assert.Equal(new[] { ("/task-1", first) }, got.Where(d => d.Path == "/task-1"));
         Assert.Equal(new[] { ("/task-2", second) }, got.Where(d => d.Path == "/task-2"));
     }
+
+    private static string JobDocumentId(byte[] json) => JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
 
     [Fact]
     public async Task The_OpenAPI_document_names_the_fields_the_API_reads_and_writes()

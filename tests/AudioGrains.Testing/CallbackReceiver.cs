@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 
-namespace AudioGrains.Jobs.Tests.Callbacks;
+namespace AudioGrains.Testing;
 
 /// <summary>How the receiver answers one request.</summary>
 public sealed record ReceiverAnswer(int Status, string? RetryAfter = null, string? Location = null, TimeSpan Delay = default);
