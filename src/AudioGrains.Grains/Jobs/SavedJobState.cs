@@ -68,8 +68,10 @@ public sealed class SavedJobState(IPersistentState<JobState> state, string jobId
             {
                 throw new JobStateUnavailableException(e);
             }
-            catch (Exception e) when (e is not OperationCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Stopped while the write failed: the stop ends the save, not the store's error.
+                ct.ThrowIfCancellationRequested();
                 var delay = NoteFailure(e);
                 await Task.Delay(delay, ct);
             }
@@ -93,8 +95,10 @@ public sealed class SavedJobState(IPersistentState<JobState> state, string jobId
                 _saved = null;
                 return;
             }
-            catch (Exception readError) when (!ct.IsCancellationRequested)
+            catch (Exception readError)
             {
+                // Stopped while the read failed: the stop ends the wait, not the store's error.
+                ct.ThrowIfCancellationRequested();
                 _failures++;
                 delay = RetryDelay();
                 logger.LogDebug(readError, "Job {JobId} could not read its state; reading it again in {DelayMs:F0} ms", jobId, delay.TotalMilliseconds);
