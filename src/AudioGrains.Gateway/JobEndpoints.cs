@@ -104,7 +104,8 @@ public static partial class JobEndpoints
         var status = await client.GetStatusAsync(id, ct);
         if (!status.Exists) return NotFound(id);
         await client.DeleteAsync(id, ct);
-        // The callback's saved message is a copy of the record: it goes too (and a pending delivery stops).
+        // The callback's saved message is a copy of the record: it goes too (and a pending delivery stops). The job's
+        // observer asks for that as well, without waiting; the answer to a DELETE waits for it.
         if (status.CallbackUrl is not null) await grains.GetGrain<IJobCallbackGrain>(id).ForgetAsync();
         return Results.NoContent();
     }

@@ -67,6 +67,13 @@ public sealed record ProcessingOptions
     /// <summary>How long a finished (completed, failed or cancelled) job keeps its blobs; then it expires.</summary>
     public TimeSpan ResultTtl { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long an expired job's record (its status, report and error; no blobs) still answers "expired"; then the job
+    /// is forgotten: unknown (HTTP 404), and nothing of it is left in grain storage or the reminder table. Zero forgets
+    /// a job as it expires. Without it a long-lived cluster's Redis grows by every job it ever ran.
+    /// </summary>
+    public TimeSpan ExpiredRecordRetention { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>The job registry lists at most this many jobs, the newest.</summary>
     public int MaxListedJobs { get; init; } = 1000;
 
@@ -91,6 +98,7 @@ public sealed record ProcessingOptions
         if (MinFreeBytes < 0) yield return "MinFreeBytes must not be negative";
         if (BlockFrames < 256) yield return "BlockFrames must be at least 256";
         if (ResultTtl <= TimeSpan.Zero) yield return "ResultTtl must be positive";
+        if (ExpiredRecordRetention < TimeSpan.Zero) yield return "ExpiredRecordRetention must not be negative";
         if (MaxListedJobs < 1) yield return "MaxListedJobs must be at least 1";
         if (ActiveJobsRecheck < TimeSpan.Zero) yield return "ActiveJobsRecheck must not be negative";
         if (!(double.IsFinite(EncodeSegmentSeconds) && EncodeSegmentSeconds is >= 1 and <= 3600)) yield return "EncodeSegmentSeconds must be from 1 to 3600";

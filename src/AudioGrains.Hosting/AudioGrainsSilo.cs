@@ -105,6 +105,9 @@ public static class AudioGrainsSilo
                 {
                     o.ConfigurationOptions = redis.Options;
                     o.CreateMultiplexer = _ => redis.ForProviderAsync();
+                    // A cleared state (a deleted or forgotten job, a released dedupe claim) leaves no key behind; by
+                    // default Redis kept an empty hash with its etag for every one. Stale writers still conflict.
+                    o.DeleteStateOnClear = true;
                 }));
                 silo.UseRedisReminderService(_ => { });
                 services.AddOptions<RedisReminderTableOptions>().Configure<SiloRedisConnection>((o, redis) =>

@@ -7,15 +7,16 @@ using Microsoft.Extensions.Options;
 
 namespace AudioGrains.Grains.Tests;
 
-/// <summary>When an ended job expires, and that its expiry removes every blob of the job and nothing of another.</summary>
+/// <summary>When an ended job expires and when its expired record is forgotten, and that its expiry removes every blob of the job and nothing of another.</summary>
 public sealed class JobLifetimeTests : IDisposable
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromHours(2);
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(3);
     private static readonly DateTimeOffset Ended = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ag-lifetime-" + Guid.NewGuid().ToString("N"));
 
     private JobLifetime LifetimeOf(string jobId, IBlobStore store) =>
-        new(jobId, new JobWorkspace(store, new BlobStaging(store, Options.Create(new ProcessingOptions())), jobId), null!, Ttl, NullLogger.Instance);
+        new(jobId, new JobWorkspace(store, new BlobStaging(store, Options.Create(new ProcessingOptions())), jobId), null!, Ttl, Retention, NullLogger.Instance);
 
     private static JobState EndedJob(JobPhase phase) => new()
     {
@@ -52,6 +53,51 @@ public sealed class JobLifetimeTests : IDisposable
         Assert.Null(legacy.ExpiresAt);
         Assert.Equal(Ended + Ttl, lifetime.ExpiresAt(legacy));
         Assert.True(lifetime.IsDue(legacy, far));
+    }
+
+    [Theory]
+    [InlineData(JobPhase.Completed)]
+    [InlineData(JobPhase.Failed)]
+    [InlineData(JobPhase.Cancelled)]
+    public async Task An_ended_jobs_next_step_is_its_expiry_and_then_the_forgetting_of_its_record_a_retention_later(JobPhase phase)
+    {
+        var lifetime = LifetimeOf("j", new FileSystemBlobStore(_root));
+        var s = EndedJob(phase);
+        lifetime.SetExpiresAt(s);
+        Assert.Null(lifetime.ForgetAt(s));
+        Assert.Equal(Ended + Ttl, lifetime.NextStepAt(s));
+        Assert.False(lifetime.IsStepDue(s, Ended + Ttl - TimeSpan.FromMilliseconds(1)));
+        Assert.True(lifetime.IsStepDue(s, Ended + Ttl));
+
+        await lifetime.ExpireAsync(s);
+
+        Assert.Equal(Ended + Ttl + Retention, lifetime.ForgetAt(s));
+        Assert.Equal(Ended + Ttl + Retention, lifetime.NextStepAt(s));
+        Assert.False(lifetime.IsStepDue(s, Ended + Ttl + Retention - TimeSpan.FromMilliseconds(1)));
+        Assert.True(lifetime.IsStepDue(s, Ended + Ttl + Retention));
+    }
+
+    [Fact]
+    public void A_running_job_has_no_next_step_and_a_zero_retention_forgets_an_expired_job_as_it_expires()
+    {
+        var lifetime = LifetimeOf("j", new FileSystemBlobStore(_root));
+        Assert.Null(lifetime.NextStepAt(EndedJob(JobPhase.Processing)));
+        Assert.False(lifetime.IsStepDue(EndedJob(JobPhase.Processing), Ended.AddYears(1)));
+
+        var expired = EndedJob(JobPhase.Expired);
+        expired.ExpiresAt = Ended + Ttl;
+        var store = new FileSystemBlobStore(_root);
+        var now = new JobLifetime("j", new JobWorkspace(store, new BlobStaging(store, Options.Create(new ProcessingOptions())), "j"), null!, Ttl, TimeSpan.Zero, NullLogger.Instance);
+        Assert.Equal(Ended + Ttl, now.ForgetAt(expired));
+        Assert.True(now.IsStepDue(expired, Ended + Ttl));
+    }
+
+    [Fact]
+    public void The_record_retention_defaults_to_a_week_and_must_not_be_negative()
+    {
+        Assert.Equal(TimeSpan.FromDays(7), new ProcessingOptions().ExpiredRecordRetention);
+        Assert.Empty(new ProcessingOptions { ExpiredRecordRetention = TimeSpan.Zero }.Validate());
+        Assert.Contains(new ProcessingOptions { ExpiredRecordRetention = TimeSpan.FromSeconds(-1) }.Validate(), e => e.Contains("ExpiredRecordRetention"));
     }
 
     [Fact]

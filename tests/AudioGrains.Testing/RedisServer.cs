@@ -78,6 +78,30 @@ public sealed class RedisServer : IDisposable
         return result.ExitCode == 0 ? result.StandardOutput : throw new InvalidOperationException($"redis-cli {string.Join(' ', command)}: {result.StandardError}");
     }
 
+    /// <summary>
+    /// Every key with what it holds, one line each ("KEY = VALUES", the members of a hash, list, set or sorted set
+    /// joined by spaces), read in one server-side script: what a test looks through for what a job left behind.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> EntriesAsync()
+    {
+        const string dump = """
+            local out = {}
+            for _, k in ipairs(redis.call('KEYS', '*')) do
+              local t = redis.call('TYPE', k).ok
+              local v = ''
+              if t == 'string' then v = redis.call('GET', k)
+              elseif t == 'hash' then v = table.concat(redis.call('HGETALL', k), ' ')
+              elseif t == 'list' then v = table.concat(redis.call('LRANGE', k, 0, -1), ' ')
+              elseif t == 'set' then v = table.concat(redis.call('SMEMBERS', k), ' ')
+              elseif t == 'zset' then v = table.concat(redis.call('ZRANGE', k, 0, -1), ' ') end
+              out[#out + 1] = k .. ' = ' .. v
+            end
+            return out
+            """;
+        var reply = await CommandAsync("--raw", "EVAL", dump, "0");
+        return [.. reply.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
     /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hung or partitioned Redis.</summary>
     public void Pause() => Signal("-STOP");
 

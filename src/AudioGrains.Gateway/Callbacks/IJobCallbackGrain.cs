@@ -13,7 +13,7 @@ public interface IJobCallbackGrain : IGrainWithStringKey
 
     /// <summary>
     /// Stops a pending delivery and deletes the saved message (it holds the job's JSON: file name, sizes, loudness,
-    /// the URL): the job was deleted. Idempotent.
+    /// the URL): the job was deleted, or its expired record forgotten. Idempotent.
     /// </summary>
     Task ForgetAsync();
 }

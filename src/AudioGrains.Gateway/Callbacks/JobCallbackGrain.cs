@@ -77,7 +77,7 @@ public sealed class JobCallbackGrain(
         {
             await state.ClearStateAsync();
             await UnregisterSafetyNetAsync();
-            logger.LogInformation("Job {JobId} callback forgotten: the job was deleted", JobId);
+            logger.LogInformation("Job {JobId} callback forgotten with its job (deleted, or its expired record forgotten)", JobId);
         }
         DeactivateOnIdle();
     }

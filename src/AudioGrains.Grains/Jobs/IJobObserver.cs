@@ -36,4 +36,9 @@ public interface IJobObserver
     void Ended(JobStatus status, bool deadLettered)
     {
     }
+
+    /// <summary>Nothing of the job is left: it was deleted, or its expired record was forgotten. Its status just before.</summary>
+    void Forgotten(JobStatus status)
+    {
+    }
 }

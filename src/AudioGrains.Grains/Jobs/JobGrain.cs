@@ -108,8 +108,9 @@ public sealed partial class JobGrain(
 
     public async Task<JobStatus> GetStatusAsync()
     {
-        // The lazy check: a job past its expiry answers expired, whether or not its reminder or timer has fired.
-        if (Exists && Lifetime.IsDue(S, DateTimeOffset.UtcNow)) await ExpireSafelyAsync();
+        // The lazy check: a job past its expiry answers expired, and one past its record's retention as unknown,
+        // whether or not its reminder or timer has fired.
+        if (Exists && Lifetime.IsStepDue(S, DateTimeOffset.UtcNow)) await StepSafelyAsync();
         return Status();
     }
 
@@ -131,7 +132,7 @@ public sealed partial class JobGrain(
 
     public async Task<byte[]> ReadOutputAsync(long offset, int count, CancellationToken ct)
     {
-        if (Exists && Lifetime.IsDue(S, DateTimeOffset.UtcNow)) await ExpireSafelyAsync();
+        if (Exists && Lifetime.IsStepDue(S, DateTimeOffset.UtcNow)) await StepSafelyAsync();
         return !Exists || S.Phase != JobPhase.Completed || S.OutputKey is not { } key
             ? throw new AudioGrainsException(ErrorCodes.NotFound, $"job {JobId} has no output{(Exists ? $" (it is {S.Phase.ToString().ToLowerInvariant()})" : "")}")
             : await Workspace.ReadAsync(key, offset, count, ct);

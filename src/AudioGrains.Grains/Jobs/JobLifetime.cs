@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace AudioGrains.Grains.Jobs;
 
 /// <summary>
-/// A job's life around its work: when an ended job expires, what a failure, a cancel, expiry and delete remove (its
-/// blobs, its claim on its content, its registry entry), and the registry's notices. The grain decides when (reminder,
-/// timer, a status call) and saves the state; this does the rest.
+/// A job's life around its work: when an ended job expires and when its expired record is forgotten, what a failure, a
+/// cancel, expiry and delete remove (its blobs, its claim on its content, its registry entry), and the registry's
+/// notices. The grain decides when (reminder, timer, a status call) and saves the state; this does the rest.
 /// </summary>
-public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFactory grains, TimeSpan resultTtl, ILogger logger)
+public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFactory grains, TimeSpan resultTtl, TimeSpan recordRetention, ILogger logger)
 {
     /// <summary>The phases that expire: the ended ones, except expired itself.</summary>
     public static bool Expires(JobPhase phase) => phase is JobPhase.Completed or JobPhase.Failed or JobPhase.Cancelled;
@@ -21,6 +21,15 @@ public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFact
     public DateTimeOffset? ExpiresAt(JobState s) => Expires(s.Phase) ? s.ExpiresAt ?? (s.CompletedAt ?? s.CreatedAt) + resultTtl : null;
 
     public bool IsDue(JobState s, DateTimeOffset now) => ExpiresAt(s) <= now;
+
+    /// <summary>When the expired job's record is forgotten (its expiry plus the retention); null before it expires.</summary>
+    public DateTimeOffset? ForgetAt(JobState s) => s.Phase == JobPhase.Expired ? (s.ExpiresAt ?? s.CompletedAt ?? s.CreatedAt) + recordRetention : null;
+
+    /// <summary>The next step of the ended job's life: its expiry, then its forgetting; null while it runs.</summary>
+    public DateTimeOffset? NextStepAt(JobState s) => ExpiresAt(s) ?? ForgetAt(s);
+
+    /// <summary>Whether the ended job's next step is due: it expires, or its expired record is forgotten.</summary>
+    public bool IsStepDue(JobState s, DateTimeOffset now) => NextStepAt(s) <= now;
 
     /// <summary>Stamps the job that has just completed: its end and its expiry; the caller saves it.</summary>
     public void StampCompletion(JobState s)
@@ -62,7 +71,7 @@ public sealed class JobLifetime(string jobId, JobWorkspace workspace, IGrainFact
 
     /// <summary>
     /// Deletes every blob of the job, releases its claim on its content (so the same content starts a new job at once)
-    /// and unlists it; the caller then clears the state. Each step is idempotent, and the state goes last: a delete
+    /// and unlists it; the caller then clears the state. A delete and the forgetting of an expired record both end here. Each step is idempotent, and the state goes last: a delete
     /// that failed midway is simply done again.
     /// </summary>
     public async Task DeleteAsync(JobState s)

@@ -29,6 +29,8 @@ public sealed class JobObservers(IEnumerable<IJobObserver> observers, ILogger<Jo
 
     public void Ended(JobStatus status, bool deadLettered) => Tell(status.JobId, nameof(Ended), o => o.Ended(status, deadLettered));
 
+    public void Forgotten(JobStatus status) => Tell(status.JobId, nameof(Forgotten), o => o.Forgotten(status));
+
     private void Tell(string jobId, string call, Action<IJobObserver> tell)
     {
         foreach (var observer in _observers)

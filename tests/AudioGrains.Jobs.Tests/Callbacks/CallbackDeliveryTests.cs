@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AudioGrains.Abstractions;
+using AudioGrains.Client;
 using AudioGrains.Gateway;
 using AudioGrains.Gateway.Callbacks;
 using AudioGrains.Jobs.Tests.Harness;
@@ -157,6 +158,30 @@ public sealed class CallbackDeliveryTests(CallbackClusterFixture fixture, ITestO
         jobs.Probe.WorkRules.TryRemove(jobId, out _);
         Assert.Equal(JobPhase.Cancelled, cancelled.Phase);
 
+        await Task.Delay(Quiet);
+        Assert.Empty(receiver.Received);
+        Assert.Equal(CallbackDeliveryStatus.None, (await Callback(jobId).GetDeliveryAsync()).Status);
+    }
+
+    [Fact]
+    public async Task A_job_deleted_through_the_client_library_stops_its_pending_callback_and_forgets_its_saved_message()
+    {
+        var jobs = fixture.Jobs;
+        var jobId = JobClusterFixture.NewJobId("hook-delete");
+        // Nobody listens: the delivery stays pending, tried again and again.
+        var port = FreePorts.Next();
+        await jobs.StartJobAsync(jobId, fixture.Speech, Wav, CallbackReceiver.UrlOn(port));
+        await jobs.WaitForTerminalAsync(jobId, JobTimeout);
+        var pending = await WaitForDeliveryAsync(jobId, CallbackDeliveryStatus.Pending, d => d.Attempts >= 1);
+        Assert.NotNull(pending.DeliveryId);
+
+        // The HTTP API's DELETE forgets the callback itself; a service that deletes through the library relies on the job.
+        await new AudioGrainsClient(jobs.Cluster.Client).DeleteAsync(jobId);
+        var forgotten = await WaitForDeliveryAsync(jobId, CallbackDeliveryStatus.None);
+        output.WriteLine($"pending after {pending.Attempts} tries, then {forgotten}");
+
+        // The receiver comes up: no try reaches it.
+        await using var receiver = CallbackReceiver.Start(port);
         await Task.Delay(Quiet);
         Assert.Empty(receiver.Received);
         Assert.Equal(CallbackDeliveryStatus.None, (await Callback(jobId).GetDeliveryAsync()).Status);
