@@ -74,6 +74,10 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
         var jobId = key.Length > 0 ? AudioGrainsClient.JobIdFor(key) : Guid.NewGuid().ToString("N");
         var earlier = _earlier.Looked ? _earlier.Job : key.Length > 0 ? await client.GetStatusAsync(jobId, ct) : null;
         if (earlier is { Exists: false }) earlier = null;
+        // The gateway's events of this upload carry the correlation id as the job's own events do (a property, so a
+        // log query by CorrelationId finds the request too).
+        var correlationId = CorrelationIds.Of(http);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId });
 
         var form = new JobForm();
         string? fileName = null;
@@ -132,7 +136,7 @@ public sealed class JobSubmission(AudioGrainsClient client, GatewayOptions optio
                 InputBytes = inputBytes,
                 Options = normalize,
                 CallbackUrl = callback,
-                CorrelationId = CorrelationIds.Of(http),
+                CorrelationId = correlationId,
             }, ct);
             http.Response.Headers.Location = $"/jobs/{status.JobId}";
             StartedJob = status.JobId == jobId;

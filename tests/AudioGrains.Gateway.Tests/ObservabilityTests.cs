@@ -34,6 +34,11 @@ public sealed class ObservabilityTests(ObservedCluster cluster, ITestOutputHelpe
         var jobEvents = events.Where(e => e.Text("SourceContext")?.StartsWith("AudioGrains.Grains", StringComparison.Ordinal) == true).ToList();
         Assert.All(jobEvents, e => Assert.Equal("orchestrator-run-42", e.Text("CorrelationId")));
         Assert.All(jobEvents, e => Assert.Equal(TraceId, e.TraceId));
+        // So do the gateway's events of the request (a property, not only in the text): a query by CorrelationId finds
+        // the upload that made the job.
+        var gatewayEvents = events.Where(e => e.Text("SourceContext")?.StartsWith("AudioGrains.Gateway", StringComparison.Ordinal) == true).ToList();
+        Assert.Contains(gatewayEvents, e => e.Template.StartsWith("HTTP upload", StringComparison.Ordinal));
+        Assert.All(gatewayEvents, e => Assert.Equal("orchestrator-run-42", e.Text("CorrelationId")));
         Assert.All(chunks, e => Assert.True(e.Has("Chunk")));
         // The events parse as compact JSON: every line a silo wrote while the job ran is one JSON object.
         Assert.All(cluster.Silos.SelectMany(s => s.RawLines).Where(l => l.Contains(id, StringComparison.Ordinal)), l => Assert.NotNull(LogEvent.Parse(l)));
