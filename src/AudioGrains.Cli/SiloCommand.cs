@@ -34,12 +34,20 @@ public static class SiloCommand
             {
                 ["AudioGrains:Mode"] = nameof(ClusterMode.Redis),
                 ["AudioGrains:Redis"] = parse.GetValue(redis),
-                ["AudioGrains:SiloPort"] = parse.GetValue(siloPort).ToString(CultureInfo.InvariantCulture),
-                ["AudioGrains:GatewayPort"] = parse.GetValue(gatewayPort).ToString(CultureInfo.InvariantCulture),
-                ["AudioGrains:Http:Port"] = parse.GetValue(httpPort).ToString(CultureInfo.InvariantCulture),
-                ["AudioGrains:Management:Port"] = parse.GetValue(managementPort).ToString(CultureInfo.InvariantCulture),
-                ["AudioGrains:Logging:Format"] = parse.GetValue(logFormat).ToString(),
             };
+            // These settings win over the environment, so an option's default must not: AudioGrains__Logging__Format=text
+            // (or __Management__Port) in the environment applies unless the option is given.
+            var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            void Setting<T>(string key, Option<T> option, Func<T, string> text)
+            {
+                if (parse.GetResult(option) is { Implicit: false } || environment[key] is null) settings[key] = text(parse.GetValue(option)!);
+            }
+            static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
+            Setting("AudioGrains:SiloPort", siloPort, Number);
+            Setting("AudioGrains:GatewayPort", gatewayPort, Number);
+            Setting("AudioGrains:Http:Port", httpPort, Number);
+            Setting("AudioGrains:Management:Port", managementPort, Number);
+            Setting("AudioGrains:Logging:Format", logFormat, f => f.ToString());
             if (parse.GetValue(clusterId) is { } id) settings["AudioGrains:ClusterId"] = id;
             if (parse.GetValue(temp) is { } t) settings["AudioGrains:Processing:TempDirectory"] = Path.GetFullPath(t);
             if (parse.GetValue(storage) is { } s && s.StartsWith("s3://", StringComparison.Ordinal))

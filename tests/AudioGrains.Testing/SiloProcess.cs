@@ -94,13 +94,16 @@ public sealed class SiloProcess : IDisposable
     }
 
     /// <summary>`audiograins silo --redis ...` (the CLI's silo verb) with the given storage arguments.</summary>
-    public static Task<SiloProcess> StartCliAsync(string redis, params string[] storage) =>
+    public static Task<SiloProcess> StartCliAsync(string redis, params string[] storage) => StartCliWithAsync(null, redis, storage);
+
+    /// <summary>`audiograins silo --redis ...` with these environment variables added (its configuration, e.g. AudioGrains__X).</summary>
+    public static Task<SiloProcess> StartCliWithAsync(IDictionary<string, string>? environment, string redis, params string[] storage) =>
         OnFreePortsAsync(() =>
         {
             var siloPort = FreePorts.Next();
             var gatewayPort = FreePorts.Next();
             return StartAsync([RepoPaths.CliDll, "silo", "--redis", redis, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", .. storage],
-                siloPort, gatewayPort);
+                siloPort, gatewayPort, environment: environment);
         });
 
     /// <summary>
@@ -125,7 +128,8 @@ public sealed class SiloProcess : IDisposable
     /// <summary>The silo exited at start because one of its ports was taken by then.</summary>
     private sealed class PortTakenException(string message) : InvalidOperationException(message);
 
-    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort, int httpPort = 0, int managementPort = 0)
+    private static async Task<SiloProcess> StartAsync(string[] args, int siloPort, int gatewayPort, int httpPort = 0, int managementPort = 0,
+        IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -137,6 +141,7 @@ public sealed class SiloProcess : IDisposable
         info.Environment["DOTNET_gcServer"] = "0";
         // A test silo is never a Kubernetes pod's silo, even when the suite itself runs in a pod.
         info.Environment["AudioGrains__Kubernetes__Enabled"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info)!;
         var silo = new SiloProcess(process, siloPort, gatewayPort, httpPort, managementPort);
         process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
