@@ -22,6 +22,7 @@ public static partial class MetricsContract
         "audiograins_cluster_silos_active",
         "audiograins_temp_free_bytes",
         "audiograins_storage_free_bytes",
+        "audiograins_dependency_circuit_open",
         "audiograins_http_submissions_total",
         "audiograins_http_upload_bytes_total",
         "audiograins_http_download_bytes_total",

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AudioGrains.Grains.Telemetry;
 using AudioGrains.Storage;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -10,7 +11,7 @@ namespace AudioGrains.Grains.Storage;
 /// A circuit breaker on the calls to one dependency (Redis, S3): when most calls fail for a while, further calls fail
 /// at once (<see cref="BrokenCircuitException"/>, which <see cref="BreakingBlobStore"/> passes on as storage-unavailable)
 /// for <see cref="BreakDuration"/>, then one call probes. Callers wait with their own backoff, so a dependency that keeps
-/// failing costs a job one fast failure per try instead of a pile of timeouts. The state is logged when it changes and exported as a gauge (audiograins.dependency.circuit_open).
+/// failing costs a job one fast failure per try instead of a pile of timeouts. The state is logged when it changes and exported as a gauge (audiograins_dependency_circuit_open{dependency}).
 /// </summary>
 public sealed class DependencyBreaker
 {
@@ -52,7 +53,8 @@ public sealed class DependencyBreaker
                 },
             })
             .Build();
-        meters?.Create("AudioGrains.Dependencies").CreateObservableGauge("audiograins.dependency.circuit_open", () =>
+        // On the AudioGrains meter, as every series of ours: Prometheus sees meter + instrument, audiograins_dependency_circuit_open.
+        meters?.Create(AudioGrainsTelemetry.Name).CreateObservableGauge("dependency.circuit_open", () =>
             new Measurement<int>(_open ? 1 : 0, new KeyValuePair<string, object?>("dependency", dependency)),
             description: "1 while the circuit breaker to the dependency is open (calls fail fast)");
     }
