@@ -48,6 +48,8 @@ public static class GatewayServices
 
     public static WebApplication MapAudioGrainsGateway(this WebApplication app)
     {
+        // Its series exist from the start (at 0), not from the first request that counts.
+        app.Services.GetRequiredService<GatewayMetrics>();
         app.UseExceptionHandler();
         // What the routing answers by itself (no route, a method or content type the route does not take) is a problem too.
         app.UseStatusCodePages(ApiProblems.ForStatusCodeAsync);
