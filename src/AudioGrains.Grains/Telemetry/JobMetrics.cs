@@ -37,6 +37,9 @@ public sealed class JobMetrics : IJobObserver
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
         // Unlabelled counters exist from the start at 0, so a rate over them has a series before the first job.
         foreach (var counter in new[] { _submitted, _completed, _deadLettered, _bytesIn, _bytesOut }) counter.Add(0);
+        // So do the failures of every code a job can end with: a series that first appears at 1 is an increment that
+        // increase() cannot see, and the failure-rate alert would miss each silo's first failure of each code.
+        foreach (var code in JobFailureCodes) _failed.Add(0, ErrorCodeTag(code));
         meter.CreateObservableGauge("jobs.active", () => _lastProgress.Count, "{job}", "Jobs whose coordinator runs on this silo now");
         meter.CreateObservableGauge("job.progress_age.seconds.max", ProgressAgeSeconds, "s",
             "Seconds since the least recently progressing job on this silo made progress (0 when none runs)");
@@ -78,11 +81,21 @@ public sealed class JobMetrics : IJobObserver
                     _realtimeFactor.Record(status.Report.Input.DurationSeconds / (done - created).TotalSeconds);
                 break;
             case JobPhase.Failed:
-                _failed.Add(1, new KeyValuePair<string, object?>("error_code", status.ErrorCode ?? "unknown"));
+                _failed.Add(1, ErrorCodeTag(status.ErrorCode ?? "unknown"));
                 if (deadLettered) _deadLettered.Add(1);
                 break;
         }
     }
+
+    /// <summary>The codes a job ends with when it fails (README's list of the errors of normalize and of a cluster).</summary>
+    public static readonly string[] JobFailureCodes =
+    [
+        ErrorCodes.InputNotFound, ErrorCodes.EmptyInput, ErrorCodes.InvalidMedia, ErrorCodes.NoAudioStream, ErrorCodes.UnsupportedFormat,
+        ErrorCodes.TooLong, ErrorCodes.TooLarge, ErrorCodes.TooManyChannels, ErrorCodes.InvalidOptions, ErrorCodes.InsufficientDisk,
+        ErrorCodes.Timeout, ErrorCodes.ProcessingFailed, ErrorCodes.StorageUnavailable,
+    ];
+
+    private static KeyValuePair<string, object?> ErrorCodeTag(string code) => new("error_code", code);
 
     private void Progressed(string jobId)
     {
