@@ -46,14 +46,67 @@ public sealed class ClusterScriptTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Status_fails_while_a_running_silo_is_not_ready()
+    {
+        using var work = new TempFolder();
+        var state = Path.Combine(work.Path, "cluster");
+        // The membership declares a silo that stops answering dead within seconds.
+        var fastMembership = new Dictionary<string, string>
+        {
+            ["AudioGrains__Membership__ProbeTimeout"] = "00:00:02",
+            ["AudioGrains__Membership__NumMissedProbesLimit"] = "2",
+            ["AudioGrains__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
+        };
+        var hung = 0;
+        try
+        {
+            var up = await ClusterAsync(state, fastMembership, "up", "2", "--storage", "folder");
+            Assert.True(up.ExitCode == 0, $"up exited {up.ExitCode}:\n{up.StandardError}");
+            Assert.Equal(0, (await ClusterAsync(state, "status")).ExitCode);
+
+            // Silo 2 hangs: its process runs, it answers nothing. Once the others have declared it dead, /admin/stats
+            // answers again; the silo is still not ready, and status must say so in its exit code.
+            hung = SiloPid(state, 2);
+            await SignalAsync("STOP", hung);
+            ProcessResult status;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            do
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                status = await ClusterAsync(state, "status");
+            }
+            while (!status.StandardOutput.Contains("membership: 1 active", StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(90));
+            Assert.Contains("membership: 1 active", status.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("admin/stats: active", status.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(1, status.ExitCode);
+            Assert.Contains("not ready: silo 2", status.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (hung > 0) await SignalAsync("CONT", hung);
+            var down = await ClusterAsync(state, "down", "--purge");
+            Assert.Equal(0, down.ExitCode);
+        }
+    }
+
+    private static async Task SignalAsync(string signal, int pid)
+    {
+        var kill = await ProcessRunner.RunAsync("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     private static int SiloPid(string state, int k) =>
         int.Parse(File.ReadAllLines(Path.Combine(state, "silos", $"{k}.env")).Single(l => l.StartsWith("pid=", StringComparison.Ordinal))["pid=".Length..],
             System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<ProcessResult> ClusterAsync(string state, params string[] arguments)
+    private Task<ProcessResult> ClusterAsync(string state, params string[] arguments) => ClusterAsync(state, new Dictionary<string, string>(), arguments);
+
+    /// <summary>scripts/cluster with <paramref name="environment"/> added (AudioGrains__* reach its silos).</summary>
+    private async Task<ProcessResult> ClusterAsync(string state, Dictionary<string, string> environment, params string[] arguments)
     {
         var result = await ProcessRunner.RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "cluster"), .. arguments], TimeSpan.FromMinutes(4),
-            new Dictionary<string, string>
+            new Dictionary<string, string>(environment)
             {
                 ["AUDIOGRAINS_CLUSTER_DIR"] = state,
                 // The build under test, not a Release build of the working tree.
