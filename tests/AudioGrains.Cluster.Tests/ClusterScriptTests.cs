@@ -18,8 +18,12 @@ public sealed class ClusterScriptTests(ITestOutputHelper output)
         var state = Path.Combine(work.Path, "cluster");
         try
         {
-            var up = await ClusterAsync(state, "up", "2", "--storage", "folder");
+            // An HTTP port in the operator's environment is not every silo's: only silo 1 serves HTTP, on HTTP=.
+            var stray = FreePorts.Next();
+            var up = await ClusterAsync(state, new Dictionary<string, string> { ["AudioGrains__Http__Port"] = $"{stray}" }, "up", "2", "--storage", "folder");
             Assert.True(up.ExitCode == 0, $"up exited {up.ExitCode}:\n{up.StandardError}");
+            using (var probe = new System.Net.Sockets.TcpClient())
+                await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, stray));
             var http = new Uri(up.StandardOutput.Split('\n').Single(l => l.StartsWith("HTTP=", StringComparison.Ordinal))["HTTP=".Length..].Trim());
             using var client = new HttpClient { BaseAddress = http, Timeout = TimeSpan.FromSeconds(10) };
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
