@@ -144,7 +144,15 @@ public sealed class UploadGrain(IBlobStore blobs, IOptions<ProcessingOptions> op
     {
         // The reminder was aimed at this activation's first block: it now aims at the last one, which the next
         // activation will not know. A silo that dies gets no say: its upload is given up a TTL after that first block.
-        if (Expiry.Armed && Expiry.DueAt is not null) await AimExpiryAsync();
+        if (!Expiry.Armed || Expiry.DueAt is null) return;
+        try
+        {
+            await AimExpiryAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Upload {JobId} could not move its expiry to its last block; it is given up a TTL after an earlier one", JobId);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
