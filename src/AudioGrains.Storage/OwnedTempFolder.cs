@@ -37,6 +37,17 @@ public static class OwnedTempFolder
         }
         var own = Path.Combine(full, NameOf(HostTag, Environment.ProcessId, StartSeconds(Process.GetCurrentProcess())));
         Directory.CreateDirectory(own);
+        // A process that ends normally takes its folder with it when it is empty (what it still holds is not its to judge).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(own, recursive: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        };
         return own;
     });
 

@@ -174,7 +174,7 @@ public sealed class RedisCluster : IAsyncDisposable
         {
             var running = await Client.GetStatusAsync(jobId);
             if (reached(running)) return running;
-            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
+            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase} ({running.ErrorCode}: {running.ErrorMessage})");
             Assert.True(DateTime.UtcNow < deadline, $"the job never reached {what} ({running.Phase})");
             await Task.Delay(20);
         }
