@@ -20,7 +20,7 @@ public sealed class JobLeftoverTests(ITestOutputHelper output)
     private static readonly TimeSpan Retention = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan UploadTtl = TimeSpan.FromSeconds(3);
 
-    /// <summary>Jobs of more than this many chunks fail at it, every try: the dead-lettered path.</summary>
+    /// <summary>Jobs of more than this many chunks wait 5 s at it, then fail, every try: the dead-lettered path, and jobs held in processing.</summary>
     private const int FailingChunk = 40;
 
     private readonly List<string> _ids = [];
@@ -39,7 +39,7 @@ public sealed class JobLeftoverTests(ITestOutputHelper output)
             "--AudioGrains:Processing:MaxChunkAttempts=1", "--AudioGrains:Processing:MaxJobAttempts=1",
             "--AudioGrains:Processing:RetryBaseDelay=00:00:00.050", "--AudioGrains:Processing:RetryMaxDelay=00:00:00.100",
             "--AudioGrains:Processing:EncodeSegmentSeconds=5",
-            $"--AudioGrains:Faults:Chunk={FailingChunk}", "--AudioGrains:Faults:ChunkAlwaysFails=true",
+            $"--AudioGrains:Faults:Chunk={FailingChunk}", "--AudioGrains:Faults:ChunkAlwaysFails=true", "--AudioGrains:Faults:ChunkDelay=00:00:05",
             "--AudioGrains:Http:CallbackSigningKey=leftover-test-signing-key", "--AudioGrains:Http:AllowPrivateCallbacks=true",
             "--AudioGrains:Http:CallbackMaxAttempts=2", "--AudioGrains:Http:CallbackRetryBaseDelay=00:00:00.200",
             "--AudioGrains:Http:CallbackRetryMaxDelay=00:00:00.400", "--AudioGrains:Http:CallbackTimeout=00:00:01");
@@ -70,18 +70,18 @@ public sealed class JobLeftoverTests(ITestOutputHelper output)
         output.WriteLine($"dead letter {dead.ErrorCode}: {dead.ErrorMessage}; keeps {string.Join(", ", kept)}");
         Assert.Contains($"jobs/{deadLetter}/input", kept);
 
-        // Cancelled while queued (just started) and while processing; deleted while processing.
-        var speech = await TestAudio.SpeechAsync(files.File("speech.wav"), 30);
-        var slow = new NormalizeOptions { OutputFormat = "wav", ChunkSeconds = 2, Denoise = NoiseReduction.Speech };
+        // Cancelled while queued (just started) and while processing; deleted while processing (held at the failing
+        // chunk, which waits before it fails).
+        var slow = wav with { TargetLufs = -20 };
         var queued = Guid.NewGuid().ToString("N");
         Track(queued);
-        await cluster.Client.StartAsync(queued, cluster.Stage(queued, speech, slow));
+        await cluster.Client.StartAsync(queued, cluster.Stage(queued, long45, slow));
         Assert.Equal(JobPhase.Cancelled, (await client.CancelAsync(queued, ct)).Phase);
-        var cancelled = await SubmitAsync(client, speech, slow, null, ct);
-        await cluster.WaitUntilAsync(cancelled, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= 1, TimeSpan.FromMinutes(1), "processing");
+        var cancelled = await SubmitAsync(client, long45, slow, null, ct);
+        await cluster.WaitUntilAsync(cancelled, s => s.Phase == JobPhase.Processing, TimeSpan.FromMinutes(1), "processing");
         Assert.Equal(JobPhase.Cancelled, (await client.CancelAsync(cancelled, ct)).Phase);
-        var deleted = await SubmitAsync(client, speech, slow with { TargetLufs = -20 }, null, ct);
-        await cluster.WaitUntilAsync(deleted, s => s.Phase == JobPhase.Processing && s.ChunksCompleted >= 1, TimeSpan.FromMinutes(1), "processing");
+        var deleted = await SubmitAsync(client, long45, slow with { TargetLufs = -18 }, null, ct);
+        await cluster.WaitUntilAsync(deleted, s => s.Phase == JobPhase.Processing, TimeSpan.FromMinutes(1), "processing");
         await client.DeleteAsync(deleted, ct);
         Assert.False((await client.GetStatusAsync(deleted, ct)).Exists);
 
@@ -108,7 +108,7 @@ public sealed class JobLeftoverTests(ITestOutputHelper output)
         await client.DeleteAsync(pending, ct);
 
         // Uploads that never become jobs: dropped midway with a key and never resumed; one deleted (404) midway.
-        var bytes = await File.ReadAllBytesAsync(speech, ct);
+        var bytes = await File.ReadAllBytesAsync(long45, ct);
         foreach (var key in new[] { "dropped", "deleted-while-uploading" })
         {
             var id = AudioGrainsClient.JobIdFor($"{key}-{Guid.NewGuid():N}");
@@ -159,13 +159,21 @@ public sealed class JobLeftoverTests(ITestOutputHelper output)
         var temps = cluster.SiloTempFolders.SelectMany(t => Directory.EnumerateFiles(t, "*", SearchOption.AllDirectories)).ToList();
         var ffmpeg = FfmpegProcessesUnder(files.Path);
         Assert.True(blobs.Count == 0, $"left in the bucket: {string.Join(", ", blobs)}");
-        Assert.True(redis.Count == 0, $"left in Redis: {string.Join(" | ", redis.Select(e => e.Length > 200 ? e[..200] + "…" : e))}");
+        foreach (var silo in cluster.Silos)
+            foreach (var line in silo.Lines.Where(l => l.Contains("registry", StringComparison.OrdinalIgnoreCase) && l.Contains("could not", StringComparison.Ordinal)))
+                output.WriteLine($"silo {silo.ProcessId}: {line}");
+        Assert.True(redis.Count == 0, $"left in Redis, naming {string.Join(", ", redis.SelectMany(e => _ids.Concat(_hashes).Where(n => e.Contains(n, StringComparison.OrdinalIgnoreCase))).Distinct())}: " +
+            string.Join(" | ", redis.Select(e => e.Length > 200 ? e[..200] + "…" : e)));
         Assert.True(s3.PendingUploads(s3.Bucket).Count == 0, $"multipart uploads left: {string.Join(", ", s3.PendingUploads(s3.Bucket))}");
         Assert.True(temps.Count == 0, $"left in the silos' temp folders: {string.Join(", ", temps)}");
         Assert.True(ffmpeg.Count == 0, $"ffmpeg processes left: {string.Join(" | ", ffmpeg)}");
     }
 
-    private void Track(string jobId) => _ids.Add(jobId);
+    private void Track(string jobId, [System.Runtime.CompilerServices.CallerLineNumber] int line = 0)
+    {
+        _ids.Add(jobId);
+        output.WriteLine($"job {jobId} (line {line})");
+    }
 
     private bool Names(string entry) =>
         _ids.Any(id => entry.Contains(id, StringComparison.OrdinalIgnoreCase)) || _hashes.Any(h => entry.Contains(h, StringComparison.OrdinalIgnoreCase));
