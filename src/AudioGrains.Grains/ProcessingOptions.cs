@@ -74,6 +74,13 @@ public sealed record ProcessingOptions
     /// </summary>
     public TimeSpan ExpiredRecordRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// An upload that gets no block for this long and is neither completed nor abandoned is given up: its blocks are
+    /// deleted (a client that went away, or kept an idempotency key and never resumed). A resume within it sends only
+    /// the missing blocks; after it, the whole file again.
+    /// </summary>
+    public TimeSpan AbandonedUploadTtl { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>The job registry lists at most this many jobs, the newest.</summary>
     public int MaxListedJobs { get; init; } = 1000;
 
@@ -99,6 +106,7 @@ public sealed record ProcessingOptions
         if (BlockFrames < 256) yield return "BlockFrames must be at least 256";
         if (ResultTtl <= TimeSpan.Zero) yield return "ResultTtl must be positive";
         if (ExpiredRecordRetention < TimeSpan.Zero) yield return "ExpiredRecordRetention must not be negative";
+        if (AbandonedUploadTtl <= TimeSpan.Zero) yield return "AbandonedUploadTtl must be positive";
         if (MaxListedJobs < 1) yield return "MaxListedJobs must be at least 1";
         if (ActiveJobsRecheck < TimeSpan.Zero) yield return "ActiveJobsRecheck must not be negative";
         if (!(double.IsFinite(EncodeSegmentSeconds) && EncodeSegmentSeconds is >= 1 and <= 3600)) yield return "EncodeSegmentSeconds must be from 1 to 3600";

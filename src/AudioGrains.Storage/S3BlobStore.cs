@@ -45,8 +45,11 @@ public sealed partial class S3BlobStore : IBlobStore, IDisposable
         };
         // No credentials here: the default chain (environment variables, profile, container or instance role).
         _s3 = new AmazonS3Client(config);
-        Directory.CreateDirectory(options.TempDirectory);
+        // Its own folder inside the configured one: what a killed silo was writing is deleted when the next one starts there.
+        _tempDirectory = OwnedTempFolder.Claim(options.TempDirectory);
     }
+
+    private readonly string _tempDirectory;
 
     /// <summary>The SDK client, for tests that watch the requests.</summary>
     internal AmazonS3Client Client => _s3;
@@ -360,8 +363,8 @@ public sealed partial class S3BlobStore : IBlobStore, IDisposable
     /// <summary>A new private file in the temporary folder, readable and writable by this user only.</summary>
     private FileStream CreateTempFile(out string path)
     {
-        Directory.CreateDirectory(_options.TempDirectory);
-        path = Path.Combine(_options.TempDirectory, $"{Guid.NewGuid():N}.blob");
+        Directory.CreateDirectory(_tempDirectory);
+        path = Path.Combine(_tempDirectory, $"{Guid.NewGuid():N}.blob");
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

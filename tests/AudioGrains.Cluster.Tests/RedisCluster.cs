@@ -64,13 +64,14 @@ public sealed class RedisCluster : IAsyncDisposable
         Directory.CreateDirectory(cluster.DataDirectory);
         if (redis is null) cluster.Redis = await RedisServer.StartAsync();
         cluster.RedisConfiguration = redis ?? cluster.Redis.ConnectionString;
+        cluster._siloConfiguration = siloConfiguration;
         // On S3 each silo has a private temp folder, its S3 upload buffers inside it (as scripts/cluster does).
         string[] PerSilo()
         {
             if (s3 is null) return siloConfiguration;
             var temp = cluster.Files.Folder($"silo-temp-{Guid.NewGuid():N}");
             cluster.SiloTempFolders.Add(temp);
-            return [.. siloConfiguration, $"--AudioGrains:Processing:TempDirectory={temp}", $"--AudioGrains:S3:TempDirectory={Path.Combine(temp, "s3")}"];
+            return OnTempFolder(siloConfiguration, temp);
         }
         try
         {
@@ -103,6 +104,19 @@ public sealed class RedisCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    private string[] _siloConfiguration = [];
+
+    private static string[] OnTempFolder(string[] configuration, string temp) =>
+        [.. configuration, $"--AudioGrains:Processing:TempDirectory={temp}", $"--AudioGrains:S3:TempDirectory={Path.Combine(temp, "s3")}"];
+
+    /// <summary>One more silo, configured as the others, with <paramref name="tempFolder"/> as its temp folder (that of a silo killed before, say).</summary>
+    public async Task<SiloProcess> StartSiloAsync(string tempFolder)
+    {
+        var silo = await SiloProcess.StartAsync(RedisConfiguration, DataDirectory, OnTempFolder(_siloConfiguration, tempFolder));
+        Silos.Add(silo);
+        return silo;
     }
 
     /// <summary>On S3: each silo's private temp folder, in the order of <see cref="Silos"/> at the start.</summary>
@@ -160,7 +174,7 @@ public sealed class RedisCluster : IAsyncDisposable
         {
             var running = await Client.GetStatusAsync(jobId);
             if (reached(running)) return running;
-            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase}");
+            Assert.False(running.IsTerminal, $"the job ended before it could be interrupted: {running.Phase} ({running.ErrorCode}: {running.ErrorMessage})");
             Assert.True(DateTime.UtcNow < deadline, $"the job never reached {what} ({running.Phase})");
             await Task.Delay(20);
         }

@@ -16,6 +16,9 @@ namespace AudioGrains.Jobs.Tests;
 public sealed class LifetimeClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
+
+    /// <summary>An upload that gets no block for this long, and is neither completed nor abandoned, is deleted.</summary>
+    public static readonly TimeSpan UploadTtl = TimeSpan.FromSeconds(2);
     public const int MaxListedJobs = 5;
 
     private readonly TempFolder _folder = new();
@@ -39,6 +42,7 @@ public sealed class LifetimeClusterFixture : IAsyncLifetime
             Settings = new()
             {
                 ["AudioGrains:Processing:ResultTtl"] = Ttl.ToString(),
+                ["AudioGrains:Processing:AbandonedUploadTtl"] = UploadTtl.ToString(),
                 ["AudioGrains:Processing:MaxListedJobs"] = $"{MaxListedJobs}",
                 ["AudioGrains:Processing:ActiveJobsRecheck"] = "00:00:00.500",
                 // Held chunks wait, they do not compute: room for them and for the jobs that run meanwhile.

@@ -70,7 +70,7 @@ public sealed class S3BlobStoreTests(S3ServerFixture fixture) : BlobStoreContrac
     /// <summary>No buffered file left in the temporary folder, and no multipart upload left pending.</summary>
     protected override async Task AssertNoLeftoversAsync()
     {
-        Assert.Empty(Directory.Exists(TempDirectory) ? Directory.GetFiles(TempDirectory) : []);
+        Assert.Empty(Directory.Exists(TempDirectory) ? Directory.GetFiles(TempDirectory, "*", SearchOption.AllDirectories) : []);
         Assert.Empty(fixture.Server.PendingUploads(_bucket));
         Assert.Empty(await PendingUploadsAsync() ?? []);
     }
@@ -242,7 +242,7 @@ public sealed class S3BlobStoreTests(S3ServerFixture fixture) : BlobStoreContrac
         // NotImplemented and MethodNotAllowed): its parts stay in its folder until the server is gone.
         if (await PendingUploadsAsync() is { } pending) Assert.Empty(pending);
         Assert.Equal([uploadId], fixture.Server.PendingUploads(_bucket));
-        Assert.Empty(Directory.GetFiles(TempDirectory));
+        Assert.Empty(Directory.GetFiles(TempDirectory, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -277,7 +277,7 @@ public sealed class S3BlobStoreTests(S3ServerFixture fixture) : BlobStoreContrac
         Assert.Contains("\"jobs/j1/output\"", e.Message);
         Assert.Contains("NoSuchBucket", e.Message);
         Assert.DoesNotContain(S3Server.SecretKey, e.Message.Replace("\"no-such-bucket\"", ""));
-        Assert.Empty(Directory.GetFiles(TempDirectory));
+        Assert.Empty(Directory.GetFiles(TempDirectory, "*", SearchOption.AllDirectories));
         // A missing bucket is not a missing blob.
         var read = await Assert.ThrowsAsync<IOException>(() => store.OpenReadAsync("jobs/j1/output"));
         Assert.IsNotType<BlobNotFoundException>(read);

@@ -14,7 +14,11 @@ public sealed class BlobStaging(IBlobStore store, IOptions<ProcessingOptions> op
     /// <summary>Room kept free in the temp folder beyond what a staged file needs.</summary>
     private const long Headroom = 64L * 1024 * 1024;
 
-    public string TempDirectory { get; } = Path.GetFullPath(string.IsNullOrWhiteSpace(options.Value.TempDirectory)
+    /// <summary>
+    /// This process's own folder inside the configured one (<see cref="OwnedTempFolder"/>): what a killed silo was
+    /// staging is deleted when a silo next starts on the same folder.
+    /// </summary>
+    public string TempDirectory { get; } = OwnedTempFolder.Claim(string.IsNullOrWhiteSpace(options.Value.TempDirectory)
         ? Path.Combine(Path.GetTempPath(), "audiograins")
         : options.Value.TempDirectory);
 
